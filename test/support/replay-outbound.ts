@@ -1,0 +1,10 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { replayFetch } from "../../src/sources/replay.ts";
+
+const fixtures = path.join(import.meta.dirname, "../fixtures");
+
+/** The outbound service of the Workers test runtime: every external call is answered from a recorded payload. */
+export const replayOutbound = replayFetch(async (name) =>
+  readFile(path.join(fixtures, name), "utf8").catch(() => undefined),
+);

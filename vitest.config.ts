@@ -1,0 +1,65 @@
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { replayOutbound } from "./test/support/replay-outbound.ts";
+
+const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1/migrations"));
+
+/** Bindings every Workers-runtime test sees on top of wrangler.toml. */
+const testBindings = {
+  TEST_MIGRATIONS: migrations,
+  TOKEN_SECRET: "test-token-secret",
+  ADMIN_TOKEN: "test-admin-token",
+  TELEGRAM_BOT_TOKEN: "123456:TEST",
+  TELEGRAM_WEBHOOK_SECRET: "test_webhook_secret",
+  SITE_URL: "https://feed.example",
+};
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Workers runtime: D1, Durable Objects, Queues, the Hono app and the scheduled handler.
+        // Outbound fetch() is answered by local handlers that replay the recorded real payloads.
+        plugins: [
+          cloudflareTest({
+            main: "./workers/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: testBindings, outboundService: replayOutbound },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/workers/**/*.test.ts"],
+          setupFiles: ["./test/workers/setup.ts"],
+        },
+      },
+      {
+        // Workers runtime without an outbound hook: cloudflare:sockets (SMTP) needs it absent.
+        plugins: [
+          cloudflareTest({
+            main: "./workers/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { ...testBindings, EMAIL_TRANSPORT: "smtp" } },
+          }),
+        ],
+        test: {
+          name: "sockets",
+          include: ["test/sockets/**/*.test.ts"],
+          setupFiles: ["./test/workers/setup.ts"],
+          globalSetup: ["./test/support/smtp-server.ts"],
+        },
+      },
+      {
+        // Node: domain code (parsers, scoring, writer, renderers), the CLI, GPU kernels via Dawn, the browser.
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts", "test/gpu/**/*.test.ts", "test/browser/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});
