@@ -13,6 +13,8 @@ const testBindings = {
   TELEGRAM_BOT_TOKEN: "123456:TEST",
   TELEGRAM_WEBHOOK_SECRET: "test_webhook_secret",
   SITE_URL: "https://feed.example",
+  // The embedded default of `npm start`: sources read the recorded payloads from the static assets.
+  SOURCE_MODE: "replay",
 };
 
 export default defineConfig({

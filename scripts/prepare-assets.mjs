@@ -1,0 +1,29 @@
+// Fills the Worker's static assets (public/) with what is built, not committed:
+//   public/katex/   KaTeX's stylesheet and fonts (math on the issue pages, typeset server-side)
+//   public/replay/  the recorded real payloads that the embedded default replays (no network)
+//   public/gpu/     the WebGPU bundle (scripts/build-gpu.mjs), when its sources are present
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const pub = path.join(root, "public");
+
+const katexDist = path.join(root, "node_modules/katex/dist");
+mkdirSync(path.join(pub, "katex"), { recursive: true });
+cpSync(path.join(katexDist, "katex.min.css"), path.join(pub, "katex/katex.min.css"));
+cpSync(path.join(katexDist, "fonts"), path.join(pub, "katex/fonts"), { recursive: true });
+
+const fixtures = path.join(root, "test/fixtures");
+mkdirSync(path.join(pub, "replay"), { recursive: true });
+for (const f of readdirSync(fixtures)) {
+  if (/\.(xml|json)$/.test(f)) cpSync(path.join(fixtures, f), path.join(pub, "replay", f));
+}
+
+if (existsSync(path.join(root, "scripts/build-gpu.mjs"))) {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts/build-gpu.mjs")], { stdio: "inherit" });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+const built = existsSync(path.join(pub, "gpu")) ? ", public/gpu" : "";
+console.log(`assets ready: public/katex, public/replay${built}`);

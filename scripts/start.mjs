@@ -1,0 +1,80 @@
+// `npm start`: the feed on embedded defaults — local D1, Durable Objects and Queues under
+// `wrangler dev`, sources replayed from the recorded real payloads, no network, no accounts.
+// It applies the migrations, starts the Worker, runs the morning pipeline once, and waits
+// until http://localhost:8787 shows the issue.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number(process.env.PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+const wrangler = path.join(root, "node_modules/.bin/wrangler");
+
+function step(label, cmd, args) {
+  console.log(`› ${label}`);
+  const r = spawnSync(cmd, args, { cwd: root, env, stdio: "inherit" });
+  if (r.status !== 0) {
+    console.error(`✗ ${label} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+if (!existsSync(path.join(root, ".dev.vars"))) {
+  copyFileSync(path.join(root, ".dev.vars.example"), path.join(root, ".dev.vars"));
+  console.log("› created .dev.vars from .dev.vars.example (local secrets)");
+}
+const adminToken = /^ADMIN_TOKEN=(.*)$/m
+  .exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))?.[1]
+  ?.trim();
+
+step("building static assets", process.execPath, [path.join(root, "scripts/prepare-assets.mjs")]);
+step("applying D1 migrations (local)", wrangler, ["d1", "migrations", "apply", "DB", "--local"]);
+
+console.log(`› starting wrangler dev on ${base}`);
+const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"], {
+  cwd: root,
+  env,
+  stdio: ["ignore", "inherit", "inherit"],
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function get(p) {
+  try {
+    return await fetch(`${base}${p}`);
+  } catch {
+    return undefined;
+  }
+}
+
+const deadline = Date.now() + 90_000;
+while (!(await get("/healthz"))?.ok) {
+  if (Date.now() > deadline) {
+    console.error("✗ wrangler dev did not answer within 90 s");
+    dev.kill();
+    process.exit(1);
+  }
+  await sleep(500);
+}
+const today = new Date().toISOString().slice(0, 10);
+if ((await get(`/issues/${today}.json`))?.status !== 200) {
+  console.log("› running the morning pipeline on the recorded payloads");
+  const res = await fetch(`${base}/admin/run`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: "{}",
+  });
+  if (!res.ok) console.error(`✗ pipeline run answered ${res.status}: ${await res.text()}`);
+  while ((await get(`/issues/${today}.json`))?.status !== 200 && Date.now() < deadline + 60_000)
+    await sleep(500);
+}
+const ready = (await get(`/issues/${today}.json`))?.status === 200;
+console.log(
+  ready
+    ? `\n✓ Daily Feed is running: http://localhost:${port}  (issue: /issues/${today}, mail: /dev/mail)\n`
+    : "\n✗ the first issue did not appear; see the log above\n",
+);

@@ -1,0 +1,145 @@
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { layout, subscribeForm } from "../../templates/layout";
+import { gpuPageAssets, gpuPanelMarkup } from "../gpu/panel-markup";
+import type { Issue, Item, Video } from "../issue";
+import { discussionLabel, SECTION, talkFor, videoFacts } from "./labels";
+import { fieldToHtml } from "./text";
+
+type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+export interface IssueSummaryRow {
+  date: string;
+  title: string;
+  summary: string;
+}
+
+export interface WebContext {
+  siteUrl: string;
+  /** Signed one-click feedback links per item id. */
+  feedbackLinks?: Map<string, { up: string; down: string }>;
+  /** Neighbouring issues for the page's navigation. */
+  previous?: string;
+  next?: string;
+}
+
+/** Which GPU demonstration an item gets, from its topic tags. */
+export function gpuKindOf(item: Item): "sinkhorn" | "attention" | undefined {
+  if (item.tags.includes("attention")) return "attention";
+  if (item.tags.includes("optimal-transport")) return "sinkhorn";
+  return undefined;
+}
+
+function field(label: string, md: string): Markup {
+  return html`<div class="field"><strong>${label}:</strong> ${raw(fieldToHtml(md, { math: "katex" }))}</div>`;
+}
+
+function itemHtml(item: Item, index: number, ctx: WebContext): Markup {
+  const votes = ctx.feedbackLinks?.get(item.candidateId);
+  const gpu = gpuKindOf(item);
+  return html`<article class="item" id="item-${index + 1}" data-item="${item.candidateId}">
+<h2><a href="${item.url}">${item.title}</a></h2>
+<p class="meta"><strong>Domain:</strong> ${item.domain} | <strong>Time cost:</strong> ${item.timeCost}</p>
+${field("Intuition", item.intuition)}
+${field("Concrete punch", item.punch)}
+${field("Significance", item.significance)}
+${field("Why it matches", item.whyItMatches)}
+${item.discussion ? html`<p class="field"><a href="${item.discussion.url}">${discussionLabel(item.discussion)}</a></p>` : ""}
+${gpu ? html`<div data-chrome>${raw(gpuPanelMarkup(gpu, item.candidateId))}</div>` : ""}
+${
+  votes
+    ? html`<p class="votes" data-chrome>Was this a good pick? <a href="${votes.up}" rel="nofollow">👍 Yes</a><a href="${votes.down}" rel="nofollow">👎 No</a></p>`
+    : ""
+}
+</article>`;
+}
+
+function videoHtml(issue: Issue, v: Video): Markup {
+  const forPick = talkFor(issue, v);
+  return html`<article class="video" data-item="${v.candidateId}">
+<h2><a href="${v.url}">${v.title}</a></h2>
+<p class="meta">${videoFacts(v)}</p>
+${forPick ? html`<p class="field">${forPick}</p>` : ""}
+<p class="field">${v.reason}</p>
+</article>`;
+}
+
+/** The content of an issue, shared by the page and anything else embedding it. */
+export function issueContent(issue: Issue, ctx: WebContext): Markup {
+  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
+  const standalone = issue.videos.filter((v) => v.kind === "standalone");
+  const { received, rules } = issue.feedback;
+  return html`<div class="issue-content">
+<h1>${issue.title}</h1>
+<p class="summary">${issue.summary}</p>
+<p class="count">${issue.countLine}</p>
+${issue.items.map((item, i) => itemHtml(item, i, ctx))}
+${authorTalks.length > 0 ? html`<h3>${SECTION.authorTalks}</h3>${authorTalks.map((v) => videoHtml(issue, v))}` : ""}
+${standalone.length > 0 ? html`<h3>${SECTION.standaloneTalks}</h3>${standalone.map((v) => videoHtml(issue, v))}` : ""}
+${issue.notes.length > 0 ? html`<h3>${SECTION.notes}</h3><ul>${issue.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ""}
+${
+  received.length > 0 || rules.length > 0
+    ? html`<h3>${SECTION.feedback}</h3>
+${received.length > 0 ? html`<p><strong>${SECTION.received}</strong></p><ul>${received.map((r) => html`<li>${r}</li>`)}</ul>` : ""}
+${rules.length > 0 ? html`<p><strong>${SECTION.rules}</strong></p><ul>${rules.map((r) => html`<li>${r.text}</li>`)}</ul>` : ""}`
+    : ""
+}
+</div>`;
+}
+
+/** The public page of one issue: readable without JavaScript, math typeset server-side by KaTeX. */
+export async function renderIssuePage(issue: Issue, ctx: WebContext): Promise<string> {
+  const hasGpu = issue.items.some((i) => gpuKindOf(i) !== undefined);
+  const nav = html`<nav class="meta" data-chrome>${ctx.previous ? html`<a href="/issues/${ctx.previous}">← ${ctx.previous}</a> ` : ""}
+<a href="/issues/${issue.date}.md">Markdown</a> · <a href="/issues/${issue.date}.json">JSON</a>
+${ctx.next ? html` <a href="/issues/${ctx.next}">${ctx.next} →</a>` : ""}</nav>`;
+  const page = layout({
+    title: issue.title,
+    description: issue.summary,
+    siteUrl: ctx.siteUrl,
+    path: `/issues/${issue.date}`,
+    head: html`<link rel="stylesheet" href="/katex/katex.min.css">${hasGpu ? raw(gpuPageAssets()) : ""}`,
+    body: html`${nav}${issueContent(issue, ctx)}${subscribeForm()}`,
+  });
+  return String(await page);
+}
+
+/** The archive list; on `/` it follows the latest issue. */
+export async function renderArchivePage(
+  issues: IssueSummaryRow[],
+  ctx: { siteUrl: string; latest?: Issue; feedbackLinks?: WebContext["feedbackLinks"] },
+): Promise<string> {
+  const list = html`<h3>All issues</h3>
+<ul class="archive">${issues.map((i) => html`<li><span class="date">${i.date}</span><a href="/issues/${i.date}">${i.summary || i.title}</a></li>`)}</ul>`;
+  const latest = ctx.latest;
+  const body = latest
+    ? html`${issueContent(latest, { siteUrl: ctx.siteUrl, ...(ctx.feedbackLinks ? { feedbackLinks: ctx.feedbackLinks } : {}) })}${subscribeForm()}${list}`
+    : html`<h1>Daily Feed</h1><p>No issue yet: the first one appears after the next morning run.</p>${subscribeForm()}`;
+  const hasGpu = latest?.items.some((i) => gpuKindOf(i) !== undefined) ?? false;
+  const page = layout({
+    title: latest ? `${latest.title} — Daily Feed` : "Daily Feed",
+    description: latest?.summary ?? "A personalized research feed.",
+    siteUrl: ctx.siteUrl,
+    path: "/",
+    head: html`<link rel="stylesheet" href="/katex/katex.min.css">${hasGpu ? raw(gpuPageAssets()) : ""}`,
+    body,
+  });
+  return String(await page);
+}
+
+/** A small error page (404 for unknown issues, 400 for malformed dates). */
+export async function renderErrorPage(
+  status: number,
+  heading: string,
+  detail: string,
+  siteUrl: string,
+): Promise<string> {
+  const page = layout({
+    title: `${status} — ${heading}`,
+    description: detail,
+    siteUrl,
+    path: "/",
+    body: html`<h1>${heading}</h1><p>${detail}</p><p><a href="/issues">Browse the archive</a></p>`,
+  });
+  return String(await page);
+}

@@ -1,0 +1,59 @@
+/**
+ * Lenses are ways of thinking the reader likes ("duality", "physics-style perturbation"). A lens
+ * matches a candidate when the candidate's text shows the cues of that way of thinking.
+ */
+import { normalizeText, tokenize, tokenizeNormalized } from "./text";
+
+interface LensCues {
+  /** Recognizes the lens statement (what the reader wrote). */
+  lens: RegExp;
+  /** Recognizes the lens in a candidate's text. */
+  cues: RegExp;
+}
+
+const KNOWN_LENSES: readonly LensCues[] = [
+  {
+    lens: /dual/,
+    cues: /\b(dual(?:ity)?|legendre|fenchel|convex conjugate|lagrangian|saddle[- ]point|primal-dual|min-?max)\b/,
+  },
+  {
+    lens: /variational/,
+    cues: /\b(variational|energy functional|free energy|evidence lower bound|elbo|least action|gradient flow|jko|minimi[sz]ing movement)/,
+  },
+  {
+    lens: /information[- ]geometr/,
+    cues: /\b(information geometr|fisher information|fisher-rao|natural gradient|kl divergence|kullback|bregman|mirror descent|exponential famil)/,
+  },
+  {
+    lens: /first[- ]principles?|derivation/,
+    cues: /\b(closed[- ]form|we derive|derivation|from first principles|theorem|we prove|exact (?:solution|characteri[sz]ation|expression)|analytic(?:al)? (?:solution|expression|formula))/,
+  },
+  {
+    lens: /perturbation|physics/,
+    cues: /\b(perturbati|cumulant|asymptotic expansion|series expansion|statistical (?:mechanics|physics)|renormali[sz]|phase transition|large deviation|non-?equilibrium|thermodynamic)/,
+  },
+];
+
+/** The lenses (as the reader wrote them) whose cues appear in `text`. */
+export function matchLenses(lenses: readonly string[], text: string): string[] {
+  return matchLensesNormalized(lenses, normalizeText(text));
+}
+
+/** `matchLenses` for text already passed through `normalizeText`. */
+export function matchLensesNormalized(lenses: readonly string[], normalized: string): string[] {
+  const matched: string[] = [];
+  let textTokens: Set<string> | undefined;
+  for (const lens of lenses) {
+    const lensNorm = normalizeText(lens);
+    const known = KNOWN_LENSES.find((k) => k.lens.test(lensNorm));
+    if (known) {
+      if (known.cues.test(normalized)) matched.push(lens);
+      continue;
+    }
+    // An unknown lens matches when its distinctive words (5+ letters) all appear.
+    textTokens ??= new Set(tokenizeNormalized(normalized));
+    const words = tokenize(lens).filter((w) => w.length >= 5);
+    if (words.length > 0 && words.every((w) => textTokens?.has(w))) matched.push(lens);
+  }
+  return matched;
+}

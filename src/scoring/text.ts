@@ -1,0 +1,183 @@
+/**
+ * Text analysis for the lexical scorer: tokenizing, a light stemmer, and sparse term vectors.
+ * Deliberately small and dependency-free so the same code runs in workerd and Node.
+ */
+
+/** A sparse term vector: term → weight. */
+export type TermVector = Map<string, number>;
+
+const STOPWORDS = new Set(
+  (
+    "a about above across after again against all almost also although always am among an and another any are " +
+    "around as at be because been before being below between both but by can could did do does doing done down " +
+    "due during each either else enough especially etc even ever every few for from further had has have having " +
+    "he her here hers him his how however i if in into is it its itself just least less like made make makes " +
+    "many may might more most much must my neither no nor not now of off often on once one only onto or other " +
+    "others otherwise our ours out over own per perhaps rather same several shall she should since so some " +
+    "such than that the their theirs them themselves then there therefore these they this those though through " +
+    "thus to too toward towards under until up upon us use used uses using very via was we well were what when " +
+    "where whether which while who whom whose why will with within without would yet you your " +
+    // Boilerplate of abstracts: frequent everywhere, say nothing about the topic.
+    "paper propose proposed present presents show shows shown study studies work approach approaches method " +
+    "methods result results new novel based abstract furthermore moreover existing recent recently provide " +
+    "provides demonstrate demonstrates achieve achieves significant significantly various different first " +
+    "two three et al introduce introduces key main allow allows enable enables"
+  ).split(" "),
+);
+
+/**
+ * A light suffix stemmer (a few Porter step-1 rules): enough to join "transports"/"transport",
+ * "matching"/"match", "games"/"game" without the cost or surprises of a full stemmer.
+ */
+export function stem(word: string): string {
+  let w = word;
+  if (w.length <= 3) return w;
+  if (w.endsWith("ies") && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith("sses")) w = w.slice(0, -2);
+  else if (w.endsWith("ss") || w.endsWith("us") || w.endsWith("is")) {
+    // keep: "loss", "analysis", "stimulus"
+  } else if (w.endsWith("s") && w.length > 4) w = w.slice(0, -1);
+  if (w.endsWith("ing") && w.length > 6) w = w.slice(0, -3);
+  else if (w.endsWith("ed") && w.length > 5 && !w.endsWith("eed")) w = w.slice(0, -2);
+  if (w.endsWith("ation") && w.length > 8) w = w.slice(0, -5);
+  if (w.endsWith("al") && w.length > 6) w = w.slice(0, -2);
+  return w;
+}
+
+/** Lowercased, accent-free text with LaTeX commands and math delimiters turned into spaces. */
+export function normalizeText(text: string): string {
+  // NFKD is the slow step; most abstracts are plain ASCII and skip it.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range test is the point
+  const ascii = /^[\x00-\x7f]*$/.test(text);
+  return (ascii ? text : text.normalize("NFKD").replace(/[\u0300-\u036f]/g, ""))
+    .toLowerCase()
+    .replace(/\\[a-z]+/g, " ")
+    .replace(/[$^_{}]/g, " ");
+}
+
+/** Stemmed content words of `text`, in order (stopwords and 1-letter tokens dropped). */
+export function tokenize(text: string): string[] {
+  return tokenizeNormalized(normalizeText(text));
+}
+
+const stemCache = new Map<string, string>();
+
+/** `tokenize` for text already passed through `normalizeText`. */
+export function tokenizeNormalized(normalized: string): string[] {
+  const words = normalized.match(/[a-z][a-z0-9]*/g) ?? [];
+  const tokens: string[] = [];
+  for (const w of words) {
+    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    let stemmed = stemCache.get(w);
+    if (stemmed === undefined) {
+      stemmed = stem(w);
+      if (stemCache.size < 50_000) stemCache.set(w, stemmed);
+    }
+    tokens.push(stemmed);
+  }
+  return tokens;
+}
+
+/**
+ * Terms of `text`: stemmed unigrams plus adjacent-pair bigrams ("optim transport", "order book"),
+ * which carry most of the topical precision in scientific titles and abstracts.
+ */
+export function terms(text: string): string[] {
+  return termsOfTokens(tokenize(text));
+}
+
+function termsOfTokens(tokens: string[]): string[] {
+  const out = tokens.slice();
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]} ${tokens[i + 1]}`);
+  return out;
+}
+
+/**
+ * Surface forms of the terms of `text` (stem → the words as written), so that explanations can say
+ * "optimal transport" rather than the stem "optim transport".
+ */
+export function surfaceForms(text: string): Map<string, string> {
+  const words = normalizeText(text).match(/[a-z][a-z0-9]*/g) ?? [];
+  const kept: [string, string][] = [];
+  for (const w of words) {
+    if (w.length < 2 || STOPWORDS.has(w)) continue;
+    kept.push([stem(w), w]);
+  }
+  const out = new Map<string, string>();
+  for (let i = 0; i < kept.length; i++) {
+    const cur = kept[i];
+    if (!cur) continue;
+    if (!out.has(cur[0])) out.set(cur[0], cur[1]);
+    const next = kept[i + 1];
+    if (next) {
+      const key = `${cur[0]} ${next[0]}`;
+      if (!out.has(key)) out.set(key, `${cur[1]} ${next[1]}`);
+    }
+  }
+  return out;
+}
+
+/** Term frequencies of `text`. */
+export function termCounts(text: string): Map<string, number> {
+  return termCountsNormalized(normalizeText(text));
+}
+
+/** `termCounts` for text already passed through `normalizeText`. */
+export function termCountsNormalized(normalized: string): Map<string, number> {
+  const tokens = tokenizeNormalized(normalized);
+  const counts = new Map<string, number>();
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    counts.set(t, (counts.get(t) ?? 0) + 1);
+    const next = tokens[i + 1];
+    if (next !== undefined) {
+      const bigram = `${t} ${next}`;
+      counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+/** Euclidean norm of a sparse vector. */
+export function norm(v: TermVector): number {
+  let s = 0;
+  for (const w of v.values()) s += w * w;
+  return Math.sqrt(s);
+}
+
+/** `v` scaled to unit length (a zero vector stays empty). */
+export function unit(v: TermVector): TermVector {
+  const n = norm(v);
+  const out: TermVector = new Map();
+  if (n === 0) return out;
+  for (const [t, w] of v) out.set(t, w / n);
+  return out;
+}
+
+/** Dot product of two sparse vectors (iterates the smaller). */
+export function dot(a: TermVector, b: TermVector): number {
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  let s = 0;
+  for (const [t, w] of small) {
+    const x = large.get(t);
+    if (x !== undefined) s += w * x;
+  }
+  return s;
+}
+
+/** `target += scale * v`. */
+export function addInto(target: TermVector, v: TermVector, scale: number): void {
+  for (const [t, w] of v) target.set(t, (target.get(t) ?? 0) + scale * w);
+}
+
+/** The terms contributing most to `dot(a, b)`, largest first, with positive contributions only. */
+export function sharedTerms(a: TermVector, b: TermVector, limit: number): string[] {
+  const contributions: [string, number][] = [];
+  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
+  for (const [t, w] of small) {
+    const x = large.get(t);
+    if (x !== undefined && w * x > 0) contributions.push([t, w * x]);
+  }
+  contributions.sort((p, q) => q[1] - p[1]);
+  return contributions.slice(0, limit).map(([t]) => t);
+}

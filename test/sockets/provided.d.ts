@@ -1,0 +1,8 @@
+// What test/support/smtp-server.ts (the sockets project's globalSetup) provides to these tests.
+declare module "vitest" {
+  export interface ProvidedContext {
+    smtp: { port: number; mailboxUrl: string; dir: string };
+  }
+}
+
+export {};

@@ -1,0 +1,257 @@
+import { describe, expect, it } from "vitest";
+import type { Candidate } from "../../../src/candidate";
+import { Writeup } from "../../../src/issue";
+import { fieldToHtml, fieldToPlain, fieldToTelegramHtml, normalizeForParity } from "../../../src/render/text";
+import {
+  deterministicWriter,
+  distinctIntuitions,
+  domainOf,
+  formatDuration,
+  splitSentences,
+  timeCostOf,
+} from "../../../src/writeup";
+import {
+  BATCH_IDS,
+  demoReader,
+  HF_BATCH_IDS,
+  hfCandidate,
+  rssCandidate,
+  rssCandidates,
+  writeInput,
+} from "./real-candidates";
+
+/** A formula ($…$, $$…$$) or a quantified result (a figure, or "an order of magnitude"). */
+const FORMULA_OR_NUMBER = /\$[^$]+\$|\d|orders? of magnitude/;
+
+function batch(): Candidate[] {
+  return [...BATCH_IDS.map(rssCandidate), ...HF_BATCH_IDS.map(hfCandidate)];
+}
+
+describe("deterministic writer on real abstracts", () => {
+  it("writes all six fields, non-empty and valid, for every pick of a realistic batch", async () => {
+    const writeups = await Promise.all(batch().map((c) => deterministicWriter.writeItem(writeInput(c))));
+    expect(writeups).toHaveLength(13);
+    for (const w of writeups) {
+      expect(Writeup.safeParse(w).success).toBe(true);
+      for (const value of Object.values(w)) expect(value.trim().length).toBeGreaterThan(0);
+      expect(w.intuition.length).toBeGreaterThan(80);
+      expect(w.significance.length).toBeGreaterThan(40);
+    }
+  });
+
+  it("puts a formula or a quantified result in every Concrete punch", async () => {
+    for (const c of batch()) {
+      const w = await deterministicWriter.writeItem(writeInput(c));
+      expect(w.punch, c.title).toMatch(FORMULA_OR_NUMBER);
+    }
+  });
+
+  it("gives no two items of an issue the same Intuition sentence", async () => {
+    const writeups = await Promise.all(batch().map((c) => deterministicWriter.writeItem(writeInput(c))));
+    const seen = new Map<string, number>();
+    writeups.forEach((w, i) => {
+      for (const s of splitSentences(w.intuition)) {
+        expect(seen.has(s), `"${s}" in items ${seen.get(s)} and ${i}`).toBe(false);
+        seen.set(s, i);
+      }
+    });
+  });
+
+  it("writes byte-identical text for the same input, also from a fresh copy of the candidate", async () => {
+    for (const c of batch()) {
+      const first = await deterministicWriter.writeItem(writeInput(c));
+      const second = await deterministicWriter.writeItem(writeInput(structuredClone(c)));
+      expect(JSON.stringify(second)).toBe(JSON.stringify(first));
+    }
+  });
+
+  it("lifts the abstract's own formula into the punch, as display math when it is long", async () => {
+    // PPO with delayed rewards: "a bounded performance gap of $(2\varsigma\gamma\alpha^2)/(1-\gamma)^2$"
+    const w = await deterministicWriter.writeItem(writeInput(rssCandidate("2411.17861")));
+    expect(w.punch).toContain("$$\n(2\\varsigma\\gamma\\alpha^2)/(1-\\gamma)^2\n$$");
+    expect(w.punch).toContain("they prove");
+  });
+
+  it("bolds the headline number with its unit and baseline", async () => {
+    // MAS-Attention: "up to 2.75x speedup and 54% reduction in energy consumption as compared to … (FLAT)"
+    const w = await deterministicWriter.writeItem(writeInput(rssCandidate("2411.17720")));
+    expect(w.punch).toContain("**2.75×** speedup");
+    expect(w.punch).toContain("**54%** reduction in energy consumption");
+    expect(w.punch).toContain("FLAT");
+  });
+
+  it("states the topic's standard equation when the abstract has no formula and no number", async () => {
+    // KACDP: no formula and no figure in the abstract (only "F1" as a metric name)
+    const c = rssCandidate("2411.17783");
+    expect(c.summary).not.toContain("$");
+    const w = await deterministicWriter.writeItem(writeInput(c));
+    expect(w.punch).toMatch(/\$\$[\s\S]+\$\$/);
+    expect(w.punch).toContain("Kolmogorov–Arnold");
+  });
+
+  it("writes in the third person and without dangling connectives", async () => {
+    for (const c of batch()) {
+      const w = await deterministicWriter.writeItem(writeInput(c));
+      expect(w.intuition, c.title).not.toMatch(/\b(we|our)\b/i);
+      expect(w.intuition, c.title).not.toMatch(/^(However|Moreover|Furthermore|Additionally),/);
+    }
+  });
+
+  it("renders every field of every write-up in all channels without TeX soup and with the same text", async () => {
+    for (const c of batch()) {
+      const w = await deterministicWriter.writeItem(writeInput(c));
+      for (const field of [w.intuition, w.punch, w.significance, w.whyItMatches]) {
+        expect(fieldToHtml(field, { math: "katex" })).not.toContain("katex-error");
+        expect(fieldToPlain(field)).not.toMatch(/\\[a-zA-Z]{2,}/);
+        expect(fieldToTelegramHtml(field)).not.toMatch(/\$|\\[a-zA-Z]{2,}/);
+        // same text in every channel, up to formatting
+        const text = normalizeForParity(field);
+        expect(normalizeForParity(fieldToHtml(field, { math: "katex" }))).toBe(text);
+        expect(normalizeForParity(fieldToHtml(field, { math: "unicode" }))).toBe(text);
+        expect(normalizeForParity(fieldToTelegramHtml(field))).toBe(text);
+        expect(normalizeForParity(fieldToPlain(field))).toBe(text);
+      }
+    }
+  });
+
+  it("builds Why it matches from the scorer's explanation", async () => {
+    const w = await deterministicWriter.writeItem(
+      writeInput(rssCandidate("2411.17720"), {
+        explanation: {
+          interests: ["transformers and attention"],
+          liked: ["FlashAttention"],
+          lenses: ["duality"],
+          signals: ["84 HF upvotes"],
+          text: "attention kernels",
+        },
+      }),
+    );
+    expect(w.whyItMatches).toContain("transformers and attention");
+    expect(w.whyItMatches).toContain("“FlashAttention”");
+    expect(w.whyItMatches).toContain("duality");
+    expect(w.whyItMatches).toContain("84 HF upvotes");
+  });
+
+  it("handles the whole recorded day without throwing and with a punch for every paper", async () => {
+    const day = rssCandidates().filter((c) => c.summary.length > 200);
+    expect(day.length).toBeGreaterThan(1000);
+    let withoutFormulaOrNumber = 0;
+    for (const c of day) {
+      const w = await deterministicWriter.writeItem(writeInput(c));
+      if (!FORMULA_OR_NUMBER.test(w.punch)) withoutFormulaOrNumber++;
+    }
+    expect(withoutFormulaOrNumber).toBe(0);
+  });
+});
+
+describe("distinctIntuitions", () => {
+  it("drops from a later item the sentences an earlier item already carries", async () => {
+    const c = rssCandidate("2411.17866");
+    const w = await deterministicWriter.writeItem(writeInput(c));
+    const [first, second] = distinctIntuitions([
+      { title: "A", intuition: w.intuition },
+      { title: "B", intuition: `${w.intuition} A sentence only B has.` },
+    ]);
+    expect(first?.intuition).toBe(w.intuition);
+    expect(second?.intuition).toBe("A sentence only B has.");
+  });
+});
+
+describe("tools and talks", () => {
+  const lobsim: Candidate = {
+    id: "github:kpetridis24/lobsim",
+    kind: "tool",
+    title: "LOBSIM — deterministic L3 limit order book replay + paper execution engine",
+    summary:
+      "Deterministic L3 limit order book replay and paper execution engine with a C++20 core and Python bindings.",
+    url: "https://github.com/kpetridis24/lobsim",
+    authors: ["kpetridis24"],
+    categories: [],
+    aliases: [],
+    sources: ["github"],
+    signals: {
+      stars: 212,
+      language: "C++",
+      readme: [
+        "# LOBSIM",
+        "",
+        "LOBSIM is a deterministic, per-order (L3) replay engine. It emits structured facts (fills, event-apply records, diagnostics) via a sink interface, making backtests debuggable.",
+        "",
+        "## Install",
+        "```bash",
+        "pip install lobsim",
+        "```",
+        "",
+        "## Usage",
+        "```python",
+        "from lobsim.engine import PaperTradingSimulator",
+        "from lobsim.sink import InMemoryLogSink",
+        "engine = PaperTradingSimulator()",
+        "sink = InMemoryLogSink()",
+        "engine.set_log_sink(sink)",
+        "fills = sink.get_fills()",
+        "```",
+      ].join("\n"),
+    },
+  };
+
+  it("says what a tool is for and lifts its README usage example", async () => {
+    const w = await deterministicWriter.writeItem(writeInput(lobsim, { tags: ["market-microstructure"] }));
+    expect(w.punch).toContain("```python\nfrom lobsim.engine import PaperTradingSimulator");
+    expect(w.punch).not.toContain("pip install");
+    expect(w.intuition).toContain("replay");
+    expect(w.timeCost).toBe("15–30 min to scan README + run a demo");
+    expect(w.domain.startsWith("Finance")).toBe(true);
+  });
+
+  it("gives a talk a one-line reason and its duration", () => {
+    const talk: Candidate = {
+      id: "youtube:jgrkhZ8ovVc",
+      kind: "video",
+      title: "Optimal Transport, part 1 — Marco Cuturi (MLSS 2020)",
+      summary:
+        "Lecture on optimal transport: Monge, Kantorovich, duality, entropic regularization and Sinkhorn.",
+      url: "https://www.youtube.com/watch?v=jgrkhZ8ovVc",
+      authors: [],
+      categories: [],
+      aliases: [],
+      sources: ["youtube"],
+      signals: { durationSeconds: 5640, channel: "MLSS" },
+    };
+    const pick: Candidate = {
+      ...rssCandidate("2411.17720"),
+      title: "FlashSinkhorn",
+      summary: "Sinkhorn optimal transport on GPUs.",
+    };
+    const reason = deterministicWriter.videoReason(talk, { picks: [pick], profile: demoReader });
+    expect(reason).not.toContain("\n");
+    expect(reason).toContain("FlashSinkhorn");
+    expect(timeCostOf(talk)).toBe("1h 34m");
+  });
+});
+
+describe("domain and time cost", () => {
+  it("formats durations like the examples", () => {
+    expect(formatDuration(5640)).toBe("1h 34m");
+    expect(formatDuration(38 * 60)).toBe("38 min");
+    expect(formatDuration(3600)).toBe("1h");
+  });
+
+  it("reads page counts from the arXiv comment and charges more for longer, mathier papers", () => {
+    const base = rssCandidate("2411.17783");
+    const short = timeCostOf(base);
+    const long = timeCostOf({ ...base, signals: { ...base.signals, comment: "48 pages, 9 figures" } });
+    const minutes = (s: string) => Math.max(...[...s.matchAll(/(\d+)\s*min/g)].map((m) => Number(m[1])));
+    expect(minutes(long)).toBeGreaterThan(minutes(short));
+    expect(short).toMatch(/^~\d+min read$/);
+    expect(timeCostOf(rssCandidate("2411.18154"))).toMatch(/min abstract\+main derivation, \d+–\d+ min/);
+  });
+
+  it("names field, topic and sub-field", () => {
+    expect(domainOf(rssCandidate("2411.17720"), [])).toBe("ML / Transformers / Systems");
+    expect(domainOf(rssCandidate("2411.18154"), [])).toBe(
+      "Finance / Derivatives Pricing / Mathematical Finance",
+    );
+    expect(domainOf(rssCandidate("2411.17783"), []).startsWith("Finance / Credit Risk")).toBe(true);
+  });
+});

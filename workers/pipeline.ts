@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { candidatesByIds, candidatesOfDay, upsertCandidates } from "../d1/candidates";
+import { getIssue, insertIssue, listIssues } from "../d1/issues";
+import { activeReaders, ensureReader } from "../d1/readers";
+import { countIssueBuilt, finishRun, getRun, recordIngest, type SourceCount, startRun } from "../d1/runs";
+import type { Candidate, SourceName } from "../src/candidate";
+import { utcDate } from "../src/clock";
+import { identityKeys } from "../src/identity";
+import { composeIssue } from "../src/pipeline";
+import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
+import { deterministicWriter } from "../src/writeup/deterministic";
+import { createLlmWriter, openAiCompatibleRunner, workersAiRunner } from "../src/writeup/llm";
+import type { Writer } from "../src/writeup/types";
+import { appConfig } from "./config";
+import { enqueueDelivery } from "./delivery";
+import { sourceContext } from "./sources";
+
+/** A queue message asking for one reader's issue of one day. */
+export const BuildMessage = z.object({
+  type: z.literal("build"),
+  readerId: z.string(),
+  date: z.string(),
+  runId: z.string(),
+});
+export type BuildMessage = z.infer<typeof BuildMessage>;
+
+export interface DailyRun {
+  runId: string;
+  date: string;
+  readers: string[];
+  candidates: number;
+}
+
+/**
+ * The morning job: gather candidates once from every source (a failing source degrades the day,
+ * never aborts it), store them, and fan out one build job per reader through the queue.
+ */
+export async function runDaily(
+  env: Env,
+  opts: { date?: string; trigger: string; now?: Date },
+): Promise<DailyRun> {
+  const now = opts.now ?? new Date();
+  const date = opts.date ?? utcDate(now);
+  const cfg = appConfig(env);
+  const runId = `${date}-${crypto.randomUUID().slice(0, 8)}`;
+  await ensureReader(env.DB, cfg.PUBLIC_READER, "Public reader", now);
+  await startRun(env.DB, runId, date, opts.trigger, now);
+  try {
+    const readers = await activeReaders(env.DB);
+    const profiles = await Promise.all(readers.map((r) => env.READER_STATE.getByName(r.id).getProfile()));
+    const union = (pick: (p: NonNullable<(typeof profiles)[number]>) => string[]) => [
+      ...new Set(profiles.flatMap((p) => (p ? pick(p) : []))),
+    ];
+    const ctx = sourceContext(env, () => now);
+    const categories = union((p) => p.categories);
+    const { candidates, reports } = await gatherDaily(ctx, {
+      date,
+      categories: categories.length > 0 ? categories : ctx.config.arxivCategories,
+      interests: union((p) => p.interests),
+      youtubeChannels: union((p) => p.youtubeChannels),
+    });
+    await upsertCandidates(env.DB, candidates, date);
+    const counts: Record<string, SourceCount> = {};
+    for (const r of reports) {
+      counts[r.source] = { candidates: r.candidates.length, failures: r.failures.length, quiet: r.quiet };
+    }
+    await recordIngest(
+      env.DB,
+      runId,
+      counts,
+      reports.flatMap((r) => r.failures),
+    );
+    const messages = readers.map((r) => ({
+      body: { type: "build", readerId: r.id, date, runId } satisfies BuildMessage,
+    }));
+    for (let i = 0; i < messages.length; i += 100)
+      await env.DELIVERY_QUEUE.sendBatch(messages.slice(i, i + 100));
+    await finishRun(env.DB, runId, new Date());
+    return { runId, date, readers: readers.map((r) => r.id), candidates: candidates.length };
+  } catch (err) {
+    await finishRun(env.DB, runId, new Date(), "failed", {
+      source: "pipeline",
+      kind: "crash",
+      message: String(err),
+    });
+    throw err;
+  }
+}
+
+function writerFor(env: Env): Writer {
+  const cfg = appConfig(env);
+  if (cfg.WRITER !== "llm") return deterministicWriter;
+  const ai = (env as unknown as { AI?: { run(model: string, input: unknown): Promise<unknown> } }).AI;
+  const run = cfg.LLM_API_URL
+    ? openAiCompatibleRunner((i, init) => fetch(i, init), cfg.LLM_API_URL, cfg.LLM_API_KEY, cfg.LLM_MODEL)
+    : ai
+      ? workersAiRunner(ai, cfg.LLM_MODEL)
+      : undefined;
+  return run
+    ? createLlmWriter({ run, fallback: deterministicWriter, log: (m) => console.warn(m) })
+    : deterministicWriter;
+}
+
+/** What a stored issue showed, with every identity of each work (for the seen set). */
+async function shownIn(db: D1Database, readerId: string, date: string): Promise<Candidate[]> {
+  const issue = await getIssue(db, readerId, date);
+  if (!issue) return [];
+  return candidatesByIds(db, [
+    ...issue.items.map((i) => i.candidateId),
+    ...issue.videos.map((v) => v.candidateId),
+  ]);
+}
+
+/**
+ * Builds, stores and queues for delivery one reader's issue. Safe to run again for the same day:
+ * an existing issue is kept (one issue per reader per day), its picks are marked seen again
+ * (idempotent) and delivery is re-queued (the ledger sends nothing twice).
+ */
+export async function buildReaderIssue(
+  env: Env,
+  job: BuildMessage,
+  now = new Date(),
+): Promise<"built" | "existed"> {
+  const reader = env.READER_STATE.getByName(job.readerId);
+  const existing = (await getIssue(env.DB, job.readerId, job.date)) !== null;
+  let status: "built" | "existed" = "existed";
+  let shown: Candidate[] = [];
+  if (!existing) {
+    const [profile, model, rules, previous] = await Promise.all([
+      reader.getProfile(),
+      reader.readerModel(),
+      reader.listRules(),
+      listIssues(env.DB, job.readerId, 1),
+    ]);
+    if (!profile) throw new Error(`reader ${job.readerId} has no profile`);
+    const feedback = await reader.listFeedback(previous[0]?.date);
+    const day = await candidatesOfDay(env.DB, job.date);
+    const unseen = await reader.filterUnseen(day.map((c) => identityKeys(c)));
+    const pool = day.filter((_, i) => unseen[i]);
+    const run = await getRun(env.DB, job.runId);
+    const ctx = sourceContext(env, () => now);
+    const composed = await composeIssue({
+      readerId: job.readerId,
+      date: job.date,
+      now,
+      runId: job.runId,
+      pool,
+      model,
+      profile,
+      rules,
+      feedback,
+      failures: (run?.errors ?? []).map((e) => ({
+        ...e,
+        source: e.source as SourceName,
+        kind: e.kind as "http",
+      })),
+      quiet: Object.entries(run?.sourceCounts ?? {})
+        .filter(([, c]) => c.quiet)
+        .map(([s]) => s as SourceName),
+      writer: writerFor(env),
+      lookups: {
+        authorTalks: (pick) => findAuthorTalks(ctx, pick),
+        discussion: (pick) => findDiscussion(ctx, pick),
+      },
+    });
+    if (await insertIssue(env.DB, composed.issue)) {
+      status = "built";
+      shown = composed.shown;
+      await countIssueBuilt(env.DB, job.runId);
+    }
+  }
+  if (status === "existed") shown = await shownIn(env.DB, job.readerId, job.date);
+  await reader.markSeen(
+    shown.map((c) => ({ keys: identityKeys(c), date: job.date, title: c.title, summary: c.summary })),
+  );
+  await enqueueDelivery(env, job.readerId, job.date);
+  return status;
+}

@@ -1,0 +1,273 @@
+/**
+ * Reader feedback over HTTP, mounted at `/feedback`:
+ * - `GET /feedback/:token` — one-click 👍/👎 from the web page or the email (signed, 30-day link);
+ * - `GET /feedback/text/:token` + `POST /feedback/text` — a free-text note (may become standing rules);
+ * - `GET /feedback/rules/:token` + `POST /feedback/rules/:token` — the reader's standing rules, removable.
+ * Pages are small HTML, no JavaScript. A malformed or forged token is a 400, an expired one a 410.
+ */
+
+import type { Context } from "hono";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { z } from "zod";
+import { readerStateStub } from "../../durable-objects/reader-state";
+import type { Rule } from "../../src/issue";
+import { IssueDate } from "../../src/issue";
+import { signToken, verifyToken } from "../../src/tokens";
+import { layout } from "../../templates/layout";
+import { appConfig } from "../config";
+
+export const feedbackRoutes = new Hono<{ Bindings: Env }>();
+
+const DAY_S = 86_400;
+/** One-click links stay valid for a month: long enough to rate last week's issue. */
+export const FEEDBACK_TTL_S = 30 * DAY_S;
+/** Rules-management links are sent with each issue; a quarter is plenty. */
+export const RULES_TTL_S = 90 * DAY_S;
+
+const ReaderId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
+const VotePayload = z.object({
+  r: ReaderId,
+  d: IssueDate,
+  i: z.string().min(1).max(300),
+  v: z.enum(["up", "down"]),
+});
+const TextPayload = z.object({ r: ReaderId, d: IssueDate });
+const RulesPayload = z.object({ r: ReaderId });
+
+const TextForm = z.object({
+  token: z.string().min(10).max(2000),
+  text: z.string().trim().min(1, "write a few words").max(4000, "at most 4,000 characters"),
+});
+const RemoveForm = z.object({ rule: z.string().min(1).max(100) });
+
+/** The one-click rating link for one item of one issue (purpose "feedback", 30 days). */
+export async function feedbackLink(
+  secret: string,
+  siteUrl: string,
+  readerId: string,
+  date: string,
+  itemId: string,
+  vote: "up" | "down",
+  now: Date,
+): Promise<string> {
+  const token = await signToken(
+    secret,
+    "feedback",
+    { r: readerId, d: date, i: itemId, v: vote },
+    FEEDBACK_TTL_S,
+    now,
+  );
+  return `${siteUrl.replace(/\/+$/, "")}/feedback/${token}`;
+}
+
+/** The link to the free-text feedback form for one issue (purpose "feedback-text", 30 days). */
+export async function feedbackTextLink(
+  secret: string,
+  siteUrl: string,
+  readerId: string,
+  date: string,
+  now: Date,
+): Promise<string> {
+  const token = await signToken(secret, "feedback-text", { r: readerId, d: date }, FEEDBACK_TTL_S, now);
+  return `${siteUrl.replace(/\/+$/, "")}/feedback/text/${token}`;
+}
+
+/** The link to the reader's standing-rules page (purpose "rules", 90 days). */
+export async function rulesLink(
+  secret: string,
+  siteUrl: string,
+  readerId: string,
+  now: Date,
+): Promise<string> {
+  const token = await signToken(secret, "rules", { r: readerId }, RULES_TTL_S, now);
+  return `${siteUrl.replace(/\/+$/, "")}/feedback/rules/${token}`;
+}
+
+type Ctx = Context<{ Bindings: Env }>;
+
+function page(
+  c: Ctx,
+  status: 200 | 400 | 404 | 410 | 503,
+  heading: string,
+  body: HtmlEscapedString | Promise<HtmlEscapedString>,
+) {
+  const cfg = appConfig(c.env);
+  return c.html(
+    layout({
+      title: `${heading} — Daily Feed`,
+      description: heading,
+      siteUrl: cfg.SITE_URL,
+      path: "/feedback",
+      body: html`<h1>${heading}</h1>${body}`,
+    }),
+    status,
+  );
+}
+
+/** Verifies a token and its payload shape; answers the error page itself when it fails. */
+async function openToken<T>(
+  c: Ctx,
+  purpose: string,
+  token: string,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; payload: T; secret: string } | { ok: false; response: Response }> {
+  const secret = appConfig(c.env).TOKEN_SECRET;
+  if (!secret) {
+    return {
+      ok: false,
+      response: await page(
+        c,
+        503,
+        "Feedback is not set up",
+        html`<p>This server has no token secret configured.</p>`,
+      ),
+    };
+  }
+  const check = await verifyToken(secret, purpose, token, new Date());
+  if (!check.ok) {
+    const expired = check.reason === "expired";
+    return {
+      ok: false,
+      response: await page(
+        c,
+        expired ? 410 : 400,
+        expired ? "This link has expired" : "This link is not valid",
+        expired
+          ? html`<p>Feedback links last 30 days. Use the buttons in a newer issue, or reply in Telegram with /feedback.</p>`
+          : html`<p>The link is damaged or was not issued by Daily Feed. Try copying it again from the issue.</p>`,
+      ),
+    };
+  }
+  const parsed = schema.safeParse(check.payload);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      response: await page(c, 400, "This link is not valid", html`<p>The link's contents are malformed.</p>`),
+    };
+  }
+  return { ok: true, payload: parsed.data, secret };
+}
+
+function rulesList(rules: Rule[], action: string | undefined) {
+  if (rules.length === 0) return html`<p>No standing rules: your issues follow the default format.</p>`;
+  return html`<ul class="rules">${rules.map(
+    (r) =>
+      html`<li><strong>${r.text}</strong> <span class="meta">since ${r.since}</span>${
+        action
+          ? html` <form method="post" action="${action}" style="display:inline"><input type="hidden" name="rule" value="${r.id}"><button type="submit">Remove</button></form>`
+          : ""
+      }</li>`,
+  )}</ul>`;
+}
+
+feedbackRoutes.get("/rules/:token", async (c) => {
+  const opened = await openToken(c, "rules", c.req.param("token"), RulesPayload);
+  if (!opened.ok) return opened.response;
+  const rules = await readerStateStub(c.env.READER_STATE, opened.payload.r).listRules();
+  return page(
+    c,
+    200,
+    "Your standing rules",
+    html`<p>Drawn from your feedback; every issue follows them. Remove any that no longer fit.</p>${rulesList(rules, `/feedback/rules/${c.req.param("token")}`)}`,
+  );
+});
+
+feedbackRoutes.post("/rules/:token", async (c) => {
+  const opened = await openToken(c, "rules", c.req.param("token"), RulesPayload);
+  if (!opened.ok) return opened.response;
+  const form = RemoveForm.safeParse(await c.req.parseBody());
+  if (!form.success) return page(c, 400, "Nothing to remove", html`<p>The form did not name a rule.</p>`);
+  const removed = await readerStateStub(c.env.READER_STATE, opened.payload.r).removeRule(form.data.rule);
+  if (!removed) return page(c, 404, "No such rule", html`<p>That rule was already removed.</p>`);
+  // Post/redirect/get: a reload does not resubmit.
+  return c.redirect(`/feedback/rules/${c.req.param("token")}`, 303);
+});
+
+feedbackRoutes.get("/text/:token", async (c) => {
+  const token = c.req.param("token");
+  const opened = await openToken(c, "feedback-text", token, TextPayload);
+  if (!opened.ok) return opened.response;
+  return page(
+    c,
+    200,
+    `Feedback on the ${opened.payload.d} issue`,
+    html`<p>What worked, what didn't, what you want more or less of. Plain requests ("include 2 videos a day", "fewer diffusion papers") become standing rules you can remove later.</p>
+<form method="post" action="/feedback/text"><input type="hidden" name="token" value="${token}">
+<p><textarea name="text" rows="6" style="width:100%" required maxlength="4000"></textarea></p>
+<p><button type="submit">Send feedback</button></p></form>`,
+  );
+});
+
+feedbackRoutes.post("/text", async (c) => {
+  const isJson = (c.req.header("content-type") ?? "").includes("application/json");
+  let body: unknown;
+  try {
+    body = isJson ? await c.req.json() : await c.req.parseBody();
+  } catch {
+    return c.json({ error: { code: "bad_request", message: "body is not valid JSON" } }, 400);
+  }
+  const form = TextForm.safeParse(body);
+  if (!form.success) {
+    const message = z.prettifyError(form.error);
+    return isJson
+      ? c.json({ error: { code: "bad_request", message } }, 400)
+      : page(c, 400, "Feedback not sent", html`<p>${message}</p>`);
+  }
+  const opened = await openToken(c, "feedback-text", form.data.token, TextPayload);
+  if (!opened.ok) {
+    if (!isJson) return opened.response;
+    return c.json(
+      { error: { code: `http_${opened.response.status}`, message: "invalid or expired token" } },
+      opened.response.status as 400 | 410 | 503,
+    );
+  }
+  const { r, d } = opened.payload;
+  const { feedback, newRules } = await readerStateStub(c.env.READER_STATE, r).recordFeedback({
+    issueDate: d,
+    text: form.data.text,
+    channel: "web",
+  });
+  if (isJson) return c.json({ feedback, newRules });
+  const manage = await rulesLink(opened.secret, appConfig(c.env).SITE_URL, r, new Date());
+  return page(
+    c,
+    200,
+    "Thank you",
+    html`<p>Your note on the ${d} issue is recorded and shapes tomorrow's picks.</p>${
+      newRules.length > 0
+        ? html`<p>New standing rules from it:</p>${rulesList(newRules, undefined)}<p><a href="${manage}">Manage your rules</a></p>`
+        : ""
+    }`,
+  );
+});
+
+feedbackRoutes.get("/:token", async (c) => {
+  const opened = await openToken(c, "feedback", c.req.param("token"), VotePayload);
+  if (!opened.ok) return opened.response;
+  const { r, d, i, v } = opened.payload;
+  const via = c.req.query("via");
+  const channel = via === "email" ? "email" : "web";
+  await readerStateStub(c.env.READER_STATE, r).recordFeedback({
+    issueDate: d,
+    itemId: i,
+    rating: v,
+    channel,
+  });
+  const cfg = appConfig(c.env);
+  const now = new Date();
+  const [note, manage] = await Promise.all([
+    feedbackTextLink(opened.secret, cfg.SITE_URL, r, d, now),
+    rulesLink(opened.secret, cfg.SITE_URL, r, now),
+  ]);
+  return page(
+    c,
+    200,
+    v === "up" ? "Thanks — noted 👍" : "Thanks — noted 👎",
+    html`<p>${
+      v === "up" ? "More like this from tomorrow." : "Fewer items like this from tomorrow."
+    } Clicked the wrong one? Use the other button in the issue: the last click counts.</p>
+<p><a href="${note}">Tell us more in a sentence</a> · <a href="${manage}">Your standing rules</a> · <a href="/issues/${d}">Back to the ${d} issue</a></p>`,
+  );
+});
