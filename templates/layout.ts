@@ -34,6 +34,8 @@ article.item,article.video{background:var(--card);border-radius:10px;padding:1re
 .meta{color:var(--muted);font-size:.9rem;margin:0 0 .6rem}
 .field{margin:.55rem 0}
 .field>strong{display:inline}
+.field>strong+p{display:inline}
+.field>p{margin:.4rem 0}
 .katex-display{overflow-x:auto;overflow-y:hidden;padding:.2rem 0}
 pre{overflow-x:auto;background:rgba(127,127,127,.12);padding:.6rem .8rem;border-radius:6px;font-size:.85rem}
 code{font-size:.9em}

@@ -98,7 +98,12 @@ function mount(section: HTMLElement): void {
     }
     run.disabled = true;
     section.dataset.state = "running";
-    const view = { status: (text: string) => void (status.textContent = text), results };
+    const view = {
+      status: (text: string) => {
+        status.textContent = text;
+      },
+      results,
+    };
     import("./runner.ts")
       .then(({ runPanel }) => runPanel(params, view, workerUrl))
       .then(

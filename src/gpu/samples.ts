@@ -26,7 +26,9 @@ export function gaussian(random: () => number): () => number {
 function sortByFirstCoordinate(points: Float64Array, count: number, d: number): Float64Array {
   const order = [...Array(count).keys()].sort((i, j) => (points[i * d] ?? 0) - (points[j * d] ?? 0));
   const out = new Float64Array(count * d);
-  order.forEach((src, dst) => out.set(points.subarray(src * d, src * d + d), dst * d));
+  order.forEach((src, dst) => {
+    out.set(points.subarray(src * d, src * d + d), dst * d);
+  });
   return out;
 }
 

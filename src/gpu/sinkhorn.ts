@@ -15,6 +15,7 @@ import { type FusedLseShape, fusedLseWgsl, fusedWorkgroupBytes } from "./kernels
 import { ONLINE_WORKGROUP_SIZE, onlineLseWgsl } from "./kernels/lse-online.wgsl.ts";
 import {
   costMatrixWgsl,
+  TENSORIZED_ROWS_PER_WORKGROUP,
   TENSORIZED_WORKGROUP_SIZE,
   tensorizedColumnLseWgsl,
   tensorizedRowLseWgsl,
@@ -345,7 +346,9 @@ export class GpuSinkhorn {
           workgroups: [Math.ceil(nOwn / ONLINE_WORKGROUP_SIZE), 1],
         };
       } else {
-        const blocks = index === 0 ? nOwn : Math.ceil(nOwn / TENSORIZED_WORKGROUP_SIZE);
+        const blocks = Math.ceil(
+          nOwn / (index === 0 ? TENSORIZED_ROWS_PER_WORKGROUP : TENSORIZED_WORKGROUP_SIZE),
+        );
         layout = { splits: 1, colsPerSplit: nOther, workgroups: grid(blocks) };
       }
       const norms = index === 0 ? packed.x.norms : packed.y.norms;

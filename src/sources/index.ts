@@ -8,6 +8,7 @@ import { fetchHuggingFaceDaily, parseHuggingFace } from "./huggingface";
 import { isDiscussionOf, isTalkAbout } from "./match";
 import type { ParseResult } from "./result";
 import { enrichWithSemanticScholar, fetchRecommendations, parseSemanticScholar } from "./semanticscholar";
+import { talkLibraryCandidates } from "./talks";
 import { contentTokens } from "./text";
 import type { SourceContext, SourceReport } from "./types";
 import {
@@ -67,6 +68,8 @@ export async function gatherDaily(
     ...recommendations.candidates,
     ...github.candidates,
     ...youtube.candidates,
+    // Embedded, not fetched: the evergreen talks backfill the daily video and stay out of the YouTube report.
+    ...talkLibraryCandidates(),
   ]);
   const enriched = await guardedEnrichment(ctx, merged);
   const s2: SourceReport = {

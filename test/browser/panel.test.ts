@@ -5,12 +5,12 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { type Server, createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import { type Browser, type Page, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gpuPageAssets, gpuPanelMarkup } from "../../src/gpu/panel-markup.ts";
 
@@ -32,7 +32,7 @@ const issuePage = `<!doctype html>
 <article><h2>FlashSinkhorn: IO-Aware Entropic Optimal Transport</h2>
 ${gpuPanelMarkup("sinkhorn", "arxiv:2602.03067")}</article>
 <article><h2>Scaled-Dot-Product Attention as One-Sided Entropic Optimal Transport</h2>
-${gpuPanelMarkup("attention", "arxiv:<one-sided>&\"sdpa\"")}</article>
+${gpuPanelMarkup("attention", 'arxiv:<one-sided>&"sdpa"')}</article>
 </main></body></html>`;
 
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css" };
@@ -123,7 +123,10 @@ describe("issue page GPU panels", () => {
     const { page, requests, pageErrors, close } = await openIssue();
     try {
       await page.locator('section.gpu-panel[data-gpu="sinkhorn"] button').waitFor();
-      expect(requests.filter((p) => p.startsWith("/gpu/")).sort()).toEqual(["/gpu/panel.css", "/gpu/panel.js"]);
+      expect(requests.filter((p) => p.startsWith("/gpu/")).sort()).toEqual([
+        "/gpu/panel.css",
+        "/gpu/panel.js",
+      ]);
       const size = (await readFile(path.join(bundleDir, "panel.js"))).byteLength;
       expect(size).toBeLessThan(8 * 1024);
       expect(await page.locator(".gpu-panel-fallback").count()).toBe(0);

@@ -202,6 +202,8 @@ describe("ε-scaling schedule", () => {
     const expected = [4, 4, 1, 0.25, 0.0625, 0.015625, 0.00390625, 0.0009765625, 0.000244140625, 1e-4];
     const schedule = epsilonSchedule(2, 1e-4, 0.5, 1);
     expect(schedule).toHaveLength(expected.length);
-    schedule.forEach((value, i) => expect(value).toBeCloseTo(expected[i] ?? Number.NaN, 12));
+    schedule.forEach((value, i) => {
+      expect(value).toBeCloseTo(expected[i] ?? Number.NaN, 12);
+    });
   });
 });

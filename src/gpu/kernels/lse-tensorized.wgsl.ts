@@ -49,30 +49,35 @@ ${PARAMS_STRUCT}
 @group(1) @binding(0) var<uniform> params: Params;
 `;
 
+/** Rows per workgroup of the tensorized row kernel, and invocations cooperating on each row. */
+export const TENSORIZED_ROWS_PER_WORKGROUP = 8;
+const LANES_PER_ROW = TENSORIZED_WORKGROUP_SIZE / TENSORIZED_ROWS_PER_WORKGROUP;
+
 /**
- * Tensorized row half-step over the stored cost: one workgroup per row, its invocations striding along the
- * row (coalesced reads), each with a streaming maximum, merged by a tree reduction in workgroup memory.
+ * Tensorized row half-step over the stored cost: eight invocations per row stride along it, so each group of
+ * eight reads one contiguous 32-byte sector per step (coalesced), each keeps a streaming maximum, and the eight
+ * partial (max, sum) pairs merge in workgroup memory (three barrier steps for eight rows at once).
  * Writes the same shifted (max, sum) partial as the fused kernel, so the finalize step is shared.
  */
 export function tensorizedRowLseWgsl(): string {
-  const wg = TENSORIZED_WORKGROUP_SIZE;
+  const rowsPerGroup = TENSORIZED_ROWS_PER_WORKGROUP;
   return /* wgsl */ `
 ${TENSORIZED_BINDINGS}
-var<workgroup> sharedMax: array<f32, ${wg}>;
-var<workgroup> sharedSum: array<f32, ${wg}>;
+var<workgroup> sharedMax: array<f32, ${TENSORIZED_WORKGROUP_SIZE}>;
+var<workgroup> sharedSum: array<f32, ${TENSORIZED_WORKGROUP_SIZE}>;
 
-@compute @workgroup_size(${wg})
-fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: vec3<u32>) {
-  let i = wid.x + wid.y * ${GRID_ROW}u;
-  if (i >= params.nRows) {
-    return;
-  }
+@compute @workgroup_size(${LANES_PER_ROW}, ${rowsPerGroup})
+fn main(@builtin(local_invocation_id) local: vec3<u32>, @builtin(workgroup_id) wid: vec3<u32>) {
+  let lane = local.x;
+  let slot = local.y * ${LANES_PER_ROW}u;
+  let i = (wid.x + wid.y * ${GRID_ROW}u) * ${rowsPerGroup}u + local.y;
   let nCols = params.nCols;
   let potScale = params.potScale;
-  let rowStart = i * nCols;
+  let row = min(i, params.nRows - 1u);
+  let rowStart = row * nCols;
   var m: f32 = ${f32Literal(RUNNING_MAX_INIT)};
   var s: f32 = 0.0;
-  for (var j = lid; j < nCols; j += ${wg}u) {
+  for (var j = lane; j < nCols; j += ${LANES_PER_ROW}u) {
     let v = (params.costScale * otherNorm[j] + otherPot[j]) * potScale + otherLogW[j];
     let t = v - cost[rowStart + j] * potScale;
     if (t > m) {
@@ -82,21 +87,21 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
       s += exp2(t - m);
     }
   }
-  sharedMax[lid] = m;
-  sharedSum[lid] = s;
-  for (var stride = ${wg / 2}u; stride > 0u; stride = stride / 2u) {
+  sharedMax[slot + lane] = m;
+  sharedSum[slot + lane] = s;
+  for (var stride = ${LANES_PER_ROW / 2}u; stride > 0u; stride = stride / 2u) {
     workgroupBarrier();
-    if (lid < stride) {
-      let m1 = sharedMax[lid];
-      let m2 = sharedMax[lid + stride];
+    if (lane < stride) {
+      let m1 = sharedMax[slot + lane];
+      let m2 = sharedMax[slot + lane + stride];
       let mx = max(m1, m2);
-      sharedSum[lid] = sharedSum[lid] * exp2(m1 - mx) + sharedSum[lid + stride] * exp2(m2 - mx);
-      sharedMax[lid] = mx;
+      sharedSum[slot + lane] = sharedSum[slot + lane] * exp2(m1 - mx) + sharedSum[slot + lane + stride] * exp2(m2 - mx);
+      sharedMax[slot + lane] = mx;
     }
   }
-  if (lid == 0u) {
-    partialMax[i] = sharedMax[0] + params.costScale * ownNorm[i] * potScale;
-    partialSum[i] = sharedSum[0];
+  if (lane == 0u && i < params.nRows) {
+    partialMax[i] = sharedMax[slot] + params.costScale * ownNorm[i] * potScale;
+    partialSum[i] = sharedSum[slot];
   }
 }
 `;

@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { Candidate } from "../../../src/candidate";
 import { defaultYouTubeChannels, gatherDaily } from "../../../src/sources/index";
+import { talkLibraryCandidates } from "../../../src/sources/talks";
 import { fixture, replay, testContext } from "./support";
+
+/** The curated talks are embedded, not fetched: they are in every day's pool, whatever the sources did. */
+const libraryIds = new Set(talkLibraryCandidates().map((c) => c.id));
+const fetched = (cs: Candidate[]) => cs.filter((c) => !libraryIds.has(c.id));
 
 const request = {
   date: "2024-10-25",
@@ -39,7 +44,8 @@ describe("gatherDaily", () => {
     expect(count("arxiv")).toBe(1504);
     expect(count("huggingface")).toBe(29);
     expect(count("github")).toBe(8);
-    expect(count("youtube")).toBe(15);
+    expect(count("youtube")).toBe(15 + libraryIds.size);
+    expect(reports.find((r) => r.source === "youtube")?.candidates).toHaveLength(15);
     expect(new Set(candidates.map((c) => c.id)).size).toBe(candidates.length);
     for (const c of candidates) expect(Candidate.safeParse(c).success).toBe(true);
     expect(ctx.calls.filter((c) => c.url.startsWith("https://rss.arxiv.org/rss/"))).toHaveLength(1);
@@ -50,8 +56,8 @@ describe("gatherDaily", () => {
   it("still delivers arXiv's candidates when every other source fails, with a failure per source", async () => {
     const ctx = testContext(onlyArxiv);
     const { candidates, reports } = await gatherDaily(ctx, { ...request, likedIds: ["arxiv:2410.17243"] });
-    expect(candidates).toHaveLength(1504);
-    expect(candidates.every((c) => c.sources.includes("arxiv"))).toBe(true);
+    expect(fetched(candidates)).toHaveLength(1504);
+    expect(fetched(candidates).every((c) => c.sources.includes("arxiv"))).toBe(true);
     const failed = Object.fromEntries(reports.map((r) => [r.source, r.failures]));
     expect(failed.arxiv).toEqual([]);
     expect(failed.huggingface).toEqual([expect.objectContaining({ kind: "http", status: 502 })]);
@@ -84,7 +90,8 @@ describe("gatherDaily", () => {
       throw new Error("boom");
     });
     const { candidates, reports } = await gatherDaily(ctx, request);
-    expect(candidates).toEqual([]);
+    expect(fetched(candidates)).toEqual([]);
+    expect(new Set(candidates.map((c) => c.id))).toEqual(libraryIds);
     expect(reports.every((r) => r.failures.length > 0 || r.quiet)).toBe(true);
     expect(reports.find((r) => r.source === "arxiv")?.failures[0]?.message).toContain("boom");
   });
