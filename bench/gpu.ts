@@ -20,7 +20,7 @@
  */
 import { adapterLabel, type GpuContext } from "../src/gpu/device.ts";
 import { measurePeakGflops } from "../src/gpu/peak.ts";
-import { prepareProblem, type SinkhornKernel, type SinkhornSolution } from "../src/gpu/problem.ts";
+import type { SinkhornKernel, SinkhornSolution } from "../src/gpu/problem.ts";
 import {
   halfStepReference,
   potentialError,

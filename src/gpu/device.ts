@@ -67,10 +67,11 @@ export function summarizeAdapter(adapter: GPUAdapter): AdapterSummary {
   };
 }
 
-/** Human-readable adapter name, e.g. "google swiftshader (SwiftShader driver 5.0.0)". */
+/** Human-readable adapter name, e.g. "google swiftshader (SwiftShader driver 5.0.0; software)". */
 export function adapterLabel(adapter: AdapterSummary): string {
   const name = [adapter.vendor, adapter.architecture].filter((s) => s !== "").join(" ") || "unknown adapter";
-  return adapter.description !== "" ? `${name} (${adapter.description})` : name;
+  const notes = [adapter.description, adapter.software ? "software" : ""].filter((s) => s !== "");
+  return notes.length > 0 ? `${name} (${notes.join("; ")})` : name;
 }
 
 /**

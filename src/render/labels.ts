@@ -11,8 +11,9 @@ export function formatDuration(seconds: number): string {
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
-/** "Oct 2025": a talk's date as the examples show it. */
+/** "Oct 2025": a talk's date as the examples show it; a bare year ("2020") stays a year. */
 export function formatMonth(iso: string): string | undefined {
+  if (/^\d{4}$/.test(iso)) return iso;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return undefined;
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;

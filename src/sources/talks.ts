@@ -320,7 +320,8 @@ export function talkLibraryCandidates(): Candidate[] {
       sources: ["youtube"],
       signals,
     };
-    if (talk.year !== undefined) candidate.published = `${talk.year}-01-01`;
+    // Only the year is known: an ISO 8601 year, so no month is implied where the talk is shown.
+    if (talk.year !== undefined) candidate.published = String(talk.year);
     return candidate;
   });
 }

@@ -785,9 +785,12 @@ function significanceOf(
   return parts.join(" ");
 }
 
+/** An interest statement's head ("Optimal transport: entropic…" → "optimal transport"), as prose. */
 function shortInterest(interest: string): string {
-  const t = interest.trim().replace(/[.]$/, "");
-  return t.length <= 48 ? t : `${t.slice(0, t.lastIndexOf(" ", 45))}…`;
+  const t = (interest.split(":")[0] ?? interest).trim().replace(/[.]$/, "");
+  const head = t.length <= 48 ? t : `${t.slice(0, t.lastIndexOf(" ", 45))}…`;
+  // Lowercase the first letter unless the first word is an acronym ("OT", "HJB").
+  return /^[A-Z][a-z]/.test(head) ? `${head[0]?.toLowerCase()}${head.slice(1)}` : head;
 }
 
 function styleOf(a: Analysis): string {
@@ -885,8 +888,12 @@ function whyItMatchesOf(a: Analysis, explanation: MatchExplanation, profile: Rea
     parts.push(`Close to what you liked: ${joinList(explanation.liked.slice(0, 2).map((t) => `“${t}”`))}.`);
   }
   if (explanation.signals.length > 0) parts.push(`Signals: ${explanation.signals.slice(0, 3).join("; ")}.`);
-  if (parts.length === 1 && explanation.text.trim())
-    parts.push(ensurePeriod(upperFirst(explanation.text.trim())));
+  if (parts.length === 1 && explanation.text.trim()) {
+    // The scorer's sentence restates the interest already named; keep only the terms it shares.
+    const shared = interests.length > 0 ? /\(([^)]+)\)/.exec(explanation.text)?.[1] : undefined;
+    if (interests.length === 0) parts.push(ensurePeriod(upperFirst(explanation.text.trim())));
+    else if (shared) parts.push(`Common ground: ${shared}.`);
+  }
   return parts.join(" ");
 }
 

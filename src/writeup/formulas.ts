@@ -15,6 +15,14 @@ export interface CanonicalFormula {
 
 export const CANONICAL_FORMULAS: CanonicalFormula[] = [
   {
+    // Before "quantum dynamics": a Schrödinger bridge/process is entropic OT on path space, not quantum mechanics.
+    topic: "Schrödinger bridge",
+    pattern: /schr(?:ö|o|\\"o|\\"\{o\})dinger (?:bridge|process|problem|system)/i,
+    tex: String.raw`P^\star=\arg\min_{P:\,P_0=\mu,\;P_1=\nu}\;\mathrm{KL}(P\,\|\,R)`,
+    gloss:
+      "the path measure closest in relative entropy to a reference Brownian motion R with the prescribed end marginals; its static form is entropic optimal transport",
+  },
+  {
     topic: "entropic optimal transport",
     pattern: /sinkhorn|entropic (optimal transport|OT|regulari)/i,
     tex: String.raw`P^\star=\arg\min_{P\mathbf 1=a,\;P^\top\mathbf 1=b}\;\langle C,P\rangle-\varepsilon H(P)`,
