@@ -64,4 +64,13 @@ describe("the morning cron", { timeout: 30_000 }, () => {
     expect(issues.filter((i) => i.date === DAY)).toHaveLength(1);
     expect(await getIssue(env.DB, "demo", DAY)).toEqual(before);
   });
+
+  it("never recommends the same work twice: the next day's issue skips everything already sent", async () => {
+    const first = await issueOf(DAY);
+    await cron("2026-11-24T06:00:00Z");
+    const next = await issueOf("2026-11-24");
+    const ids = (i: Issue) => [...i.items.map((x) => x.candidateId), ...i.videos.map((v) => v.candidateId)];
+    expect(next.items.length).toBeGreaterThanOrEqual(3);
+    expect(ids(next).filter((id) => ids(first).includes(id))).toEqual([]);
+  });
 });
