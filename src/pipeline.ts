@@ -1,7 +1,7 @@
 import type { Candidate, SourceName } from "./candidate";
 import type { Discussion, Feedback, Issue, Item, Rule, Video } from "./issue";
 import type { ReaderProfile } from "./profile";
-import type { ReaderModel, ScoredCandidate } from "./scoring";
+import type { Corpus, ReaderModel, ScoredCandidate } from "./scoring";
 import { rankCandidates } from "./scoring";
 import { selectIssue } from "./select";
 import type { SourceFailure } from "./sources/types";
@@ -21,6 +21,8 @@ export interface ComposeInput {
   runId?: string;
   /** The day's candidates, already stripped of everything this reader has seen. */
   pool: Candidate[];
+  /** The day's reader-independent text statistics, prepared once and shared by every reader's job. */
+  corpus?: Corpus;
   model: ReaderModel;
   profile: ReaderProfile;
   rules: Rule[];
@@ -51,7 +53,10 @@ const SOURCE_LABEL: Record<SourceName, string> = {
 
 /** Builds one reader's issue for one day: score → select → write up → assemble. */
 export async function composeIssue(input: ComposeInput): Promise<ComposedIssue> {
-  const ranked = await rankCandidates(input.pool, input.model, { now: input.now });
+  const ranked = await rankCandidates(input.pool, input.model, {
+    now: input.now,
+    ...(input.corpus ? { corpus: input.corpus } : {}),
+  });
   const selection = selectIssue(ranked, { rules: input.rules });
   const picks = selection.research;
 

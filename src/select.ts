@@ -4,8 +4,8 @@
  * reader has already been sent. A thin pool yields a short issue with a note, never weak padding.
  */
 import type { Candidate } from "./candidate";
-import { identityKeys } from "./identity";
 import type { Rule } from "./issue";
+import { identityKeysOf } from "./scoring/identity-keys";
 import { MIN_RELEVANCE, type ScoredCandidate } from "./scoring/index";
 import { tokenize } from "./scoring/text";
 
@@ -152,7 +152,7 @@ export function selectIssue(ranked: readonly ScoredCandidate[], opts: SelectOpti
   for (const s of ranked) {
     if (opts.isSeen?.(s.candidate)) continue;
     if (s.tags.some((t) => k.avoid.has(t))) continue;
-    const keys = identityKeys(s.candidate);
+    const keys = identityKeysOf(s.candidate);
     // The same work arriving twice in one pool (say, arXiv and Hugging Face unmerged) is one candidate.
     if (keys.some((key) => usedKeys.has(key))) continue;
     for (const key of keys) usedKeys.add(key);

@@ -7,6 +7,7 @@ import type { Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
 import { identityKeys } from "../src/identity";
 import { composeIssue } from "../src/pipeline";
+import { type Corpus, prepareCorpus } from "../src/scoring";
 import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
 import { deterministicWriter } from "../src/writeup/deterministic";
 import { createLlmWriter, openAiCompatibleRunner, workersAiRunner } from "../src/writeup/llm";
@@ -101,6 +102,17 @@ function writerFor(env: Env): Writer {
     : deterministicWriter;
 }
 
+/**
+ * The day's corpus, kept per isolate: a queue batch builds many readers' issues from the same
+ * day, and the reader-independent text work (≈250 ms) is then paid once instead of per reader.
+ */
+let dayCorpus: { key: string; corpus: Corpus } | undefined;
+
+function corpusOf(day: Candidate[], key: string): Corpus {
+  if (dayCorpus?.key !== key) dayCorpus = { key, corpus: prepareCorpus(day) };
+  return dayCorpus.corpus;
+}
+
 /** What a stored issue showed, with every identity of each work (for the seen set). */
 async function shownIn(db: D1Database, readerId: string, date: string): Promise<Candidate[]> {
   const issue = await getIssue(db, readerId, date);
@@ -145,6 +157,7 @@ export async function buildReaderIssue(
       now,
       runId: job.runId,
       pool,
+      corpus: corpusOf(day, `${job.date}/${job.runId}`),
       model,
       profile,
       rules,

@@ -10,26 +10,16 @@
  * An optional `Embedder` (Workers AI) blends dense similarity into the same interface.
  */
 import type { Candidate } from "../candidate";
-import { canonicalId, identityKeys } from "../identity";
 import type { Feedback, Rule } from "../issue";
 import type { ReaderProfile } from "../profile";
+import { type Corpus, idfOf, normalizeRefId, prepareCorpus } from "./corpus";
 import { cosine, type Embedder } from "./embedder";
-import { matchLensesNormalized } from "./lenses";
+import { knownLensIndex, unknownLensWords } from "./lenses";
 import { assessSignals } from "./signals";
-import { TOPICS, topicBySlug, topicsOf, topicsOfNormalized } from "./taxonomy";
-import {
-  addInto,
-  dot,
-  normalizeText,
-  sharedTerms,
-  surfaceForms,
-  type TermVector,
-  termCounts,
-  termCountsNormalized,
-  tokenize,
-  unit,
-} from "./text";
+import { TOPICS, topicBySlug, topicsOf } from "./taxonomy";
+import { addInto, dot, type TermVector, termCounts, tokenize, unit } from "./text";
 
+export { type Corpus, candidateText, prepareCorpus } from "./corpus";
 export type { Embedder } from "./embedder";
 export { workersAiEmbedder } from "./embedder";
 export { TOPICS, topicsOf } from "./taxonomy";
@@ -143,77 +133,95 @@ function logTf(counts: Map<string, number>): TermVector {
   return v;
 }
 
-/** The text a candidate is judged by; the title counts twice (it is the author's own summary). */
-export function candidateText(c: Candidate): string {
-  const s = c.signals;
-  const extra = [
-    s.aiKeywords?.join(" "),
-    s.topics?.join(" "),
-    s.tldr,
-    c.kind === "tool" ? s.readme : undefined,
-  ]
-    .filter((x): x is string => typeof x === "string" && x.length > 0)
-    .join(" ");
-  return `${c.title}. ${c.title}. ${c.summary} ${extra}`.slice(0, 6000);
-}
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
 
-/** IDF statistics of one ranking run: the day's pool plus the reader's own texts. */
+/**
+ * IDF statistics of one ranking run: the reader's pool (the corpus documents, less those not in
+ * this pool) plus the reader's own texts.
+ */
 class LexicalIndex {
-  private readonly df = new Map<string, number>();
-  private docs = 0;
-  private totalLength = 0;
+  private readonly readerDf = new Map<string, number>();
+  private readonly idfCache = new Map<string, number>();
+  private docs: number;
+  private totalLength: number;
 
+  /**
+   * `dfDelta` corrects the corpus document frequencies for documents left out of the pool;
+   * `docs` and `totalLength` are the pool's.
+   */
+  constructor(
+    private readonly corpus: Corpus,
+    private readonly dfDelta: ReadonlyMap<number, number>,
+    docs: number,
+    totalLength: number,
+  ) {
+    this.docs = docs;
+    this.totalLength = totalLength;
+  }
+
+  /** Adds one of the reader's own texts. */
   add(counts: Map<string, number>): void {
     this.docs++;
     let len = 0;
     for (const [t, n] of counts) {
-      this.df.set(t, (this.df.get(t) ?? 0) + 1);
+      this.readerDf.set(t, (this.readerDf.get(t) ?? 0) + 1);
       len += n;
     }
     this.totalLength += len;
+    this.idfCache.clear();
+  }
+
+  private df(term: string): number {
+    const id = this.corpus.termId(term);
+    const inPool = id === undefined ? 0 : (this.corpus.df[id] ?? 0) + (this.dfDelta.get(id) ?? 0);
+    return inPool + (this.readerDf.get(term) ?? 0);
   }
 
   /** In at most one document in 300 (two in a small pool): distinctive enough to stand for its phrase. */
   isRare(term: string): boolean {
-    return (this.df.get(term) ?? 0) <= Math.max(2, this.docs / 300);
+    return this.df(term) <= Math.max(2, this.docs / 300);
   }
 
-  private readonly idfCache = new Map<string, number>();
-  private idfAt = -1;
-
   idf(term: string): number {
-    // Cached per corpus size: the same terms recur across thousands of documents.
-    if (this.idfAt !== this.docs) {
-      this.idfCache.clear();
-      this.idfAt = this.docs;
-    }
     let v = this.idfCache.get(term);
     if (v === undefined) {
-      const df = this.df.get(term) ?? 0;
-      v = Math.log(1 + (this.docs - df + 0.5) / (df + 0.5));
+      v = idfOf(this.df(term), this.docs);
       this.idfCache.set(term, v);
     }
     return v;
   }
 
-  /**
-   * BM25 term weights (k1 = 1.2, b = 0.75), unit length. With `keep`, only those terms are kept
-   * (after normalizing over all terms): the reader's vocabulary is all that a dot product with
-   * the reader's vectors can use, and it is a small fraction of an abstract's terms.
-   */
-  docVector(counts: Map<string, number>, keep?: ReadonlySet<string>): TermVector {
-    const k1 = 1.2;
-    const b = 0.75;
+  /** IDF per corpus term id, for the candidates' vectors. */
+  idfById(): Float64Array {
+    const base = this.corpus.idfTable(this.docs);
+    const corrections = new Map(this.dfDelta);
+    for (const [t, n] of this.readerDf) {
+      const id = this.corpus.termId(t);
+      if (id !== undefined) corrections.set(id, (corrections.get(id) ?? 0) + n);
+    }
+    if (corrections.size === 0) return base;
+    const table = base.slice();
+    for (const [id, delta] of corrections) table[id] = idfOf((this.corpus.df[id] ?? 0) + delta, this.docs);
+    return table;
+  }
+
+  /** Average document length, for BM25; `len` stands in when there are no documents at all. */
+  averageLength(len: number): number {
+    return this.docs > 0 ? this.totalLength / this.docs : len || 1;
+  }
+
+  /** BM25 term weights (k1 = 1.2, b = 0.75), unit length. */
+  docVector(counts: Map<string, number>): TermVector {
     let len = 0;
     for (const n of counts.values()) len += n;
-    const avg = this.docs > 0 ? this.totalLength / this.docs : len || 1;
-    const lengthNorm = k1 * (1 - b + (b * len) / avg);
+    const lengthNorm = BM25_K1 * (1 - BM25_B + (BM25_B * len) / this.averageLength(len));
     const v: TermVector = new Map();
     let sumSquares = 0;
     for (const [t, n] of counts) {
-      const w = ((n * (k1 + 1)) / (n + lengthNorm)) * this.idf(t);
+      const w = ((n * (BM25_K1 + 1)) / (n + lengthNorm)) * this.idf(t);
       sumSquares += w * w;
-      if (!keep || keep.has(t)) v.set(t, w);
+      v.set(t, w);
     }
     const norm = Math.sqrt(sumSquares);
     if (norm > 0) for (const [t, w] of v) v.set(t, w / norm);
@@ -237,10 +245,6 @@ class LexicalIndex {
 /** Saturating map of a cosine similarity to [0, 1): lexical cosines of related abstracts sit around 0.1–0.4. */
 function saturate(sim: number): number {
   return sim <= 0 ? 0 : 1 - Math.exp(-sim / 0.18);
-}
-
-function normalizeRefId(id: string): string {
-  return canonicalId(id) ?? id.trim();
 }
 
 interface Query {
@@ -296,23 +300,46 @@ function interestDomain(
   return { facets: interestFacets(m[2], index), topics };
 }
 
-function facetsMatched(
-  facets: readonly string[][],
-  counts: Map<string, number>,
-  index: LexicalIndex,
-): number {
+/** A facet in the run's local term numbering. */
+interface LocalFacet {
+  /** Its rarest token. */
+  rarest: number;
+  /** A one-word facet: its word is enough. */
+  single: boolean;
+  /** Every ordered pair of its distinct tokens as a bigram ("market mak", "mak market"). */
+  phrases: number[];
+  /** Whether the rarest token is itself distinctive in this run's pool. */
+  rare: boolean;
+}
+
+function localFacets(facets: readonly string[][], terms: RunTerms, index: LexicalIndex): LocalFacet[] {
+  return facets
+    .filter((tokens) => tokens[0] !== undefined)
+    .map((tokens) => {
+      const rarest = tokens[0] as string;
+      const phrases: number[] = [];
+      for (const a of tokens)
+        for (const b of tokens) if (a !== b) phrases.push(terms.add(`${a} ${b}`, false));
+      return {
+        rarest: terms.add(rarest, false),
+        single: tokens.length === 1,
+        phrases,
+        rare: index.isRare(rarest),
+      };
+    });
+}
+
+function facetsMatched(facets: readonly LocalFacet[], present: Int32Array, mark: number): number {
   let matched = 0;
-  for (const tokens of facets) {
-    const rarest = tokens[0];
-    if (rarest === undefined || !counts.has(rarest)) continue;
-    if (tokens.length === 1) {
+  for (const f of facets) {
+    if (present[f.rarest] !== mark) continue;
+    if (f.single) {
       matched++;
       continue;
     }
     // A multi-word facet matches as a phrase ("market making", not "market" + "decision-making"),
     // or by its rarest word when that word is itself distinctive ("Wasserstein").
-    const phrase = tokens.some((a) => tokens.some((b) => a !== b && counts.has(`${a} ${b}`)));
-    if (phrase || index.isRare(rarest)) matched++;
+    if (f.rare || f.phrases.some((l) => present[l] === mark)) matched++;
   }
   return matched;
 }
@@ -473,6 +500,19 @@ function sentenceCase(s: string): string {
   return s.length > 0 ? s[0]?.toUpperCase() + s.slice(1) : s;
 }
 
+/** Options of a ranking run. */
+export interface RankOptions {
+  /** The ranking instant; recency is judged against it. */
+  now: Date;
+  /**
+   * The pool analysed in advance (`prepareCorpus`), shared by every reader ranked against the
+   * same candidates: `candidates` may be all of them or any subset (the pool less what this
+   * reader has seen). The ranking is the same as without it. A corpus that does not cover
+   * `candidates` as they are now (an unknown id, a changed text) is not used.
+   */
+  corpus?: Corpus;
+}
+
 /**
  * Scores every candidate for the reader and returns them best first. Asynchronous only because an
  * optional embedder is; without one, `rankCandidatesSync` gives the same result synchronously.
@@ -480,32 +520,191 @@ function sentenceCase(s: string): string {
 export async function rankCandidates(
   candidates: readonly Candidate[],
   model: ReaderModel,
-  opts: { now: Date; embedder?: Embedder },
+  opts: RankOptions & { embedder?: Embedder },
 ): Promise<ScoredCandidate[]> {
   const dense = opts.embedder ? await denseSimilarities(opts.embedder, candidates, model) : undefined;
-  return rankWith(candidates, model, opts.now, dense);
+  return rankWith(candidates, model, opts, dense);
 }
 
 /** The lexical default scorer, synchronously (CLI, benchmarks). */
 export function rankCandidatesSync(
   candidates: readonly Candidate[],
   model: ReaderModel,
-  opts: { now: Date },
+  opts: RankOptions,
 ): ScoredCandidate[] {
-  return rankWith(candidates, model, opts.now, undefined);
+  return rankWith(candidates, model, opts, undefined);
+}
+
+/** The terms this run compares on, numbered densely, with the corpus term ids mapped onto them. */
+class RunTerms {
+  readonly terms: string[] = [];
+  private readonly numbers = new Map<string, number>();
+  private readonly vocabulary: boolean[] = [];
+
+  /** The run's number for `term`; `inVectors` marks terms of the reader's vectors. */
+  add(term: string, inVectors: boolean): number {
+    let l = this.numbers.get(term);
+    if (l === undefined) {
+      l = this.terms.length;
+      this.terms.push(term);
+      this.numbers.set(term, l);
+      this.vocabulary.push(inVectors);
+    } else if (inVectors) this.vocabulary[l] = true;
+    return l;
+  }
+
+  get size(): number {
+    return this.terms.length;
+  }
+
+  /** 1 for the terms of the reader's vectors (the only ones a candidate's vector keeps). */
+  inVectors(): Uint8Array {
+    return Uint8Array.from(this.vocabulary, (v) => (v ? 1 : 0));
+  }
+
+  /** Per corpus term id, its run number + 1 (0: not a term of this run). */
+  fromCorpus(corpus: Corpus): Int32Array {
+    const out = new Int32Array(corpus.vocabularySize);
+    this.terms.forEach((term, l) => {
+      const id = corpus.termId(term);
+      if (id !== undefined) out[id] = l + 1;
+    });
+    return out;
+  }
+}
+
+/** A reader-side vector in the run's numbering: its entries in the order the Map had them. */
+interface RunVector {
+  size: number;
+  terms: Int32Array;
+  weights: Float64Array;
+}
+
+function runVector(v: TermVector, terms: RunTerms): RunVector {
+  const out: RunVector = {
+    size: v.size,
+    terms: new Int32Array(v.size),
+    weights: new Float64Array(v.size),
+  };
+  let k = 0;
+  for (const [t, w] of v) {
+    out.terms[k] = terms.add(t, true);
+    out.weights[k++] = w;
+  }
+  return out;
+}
+
+/**
+ * Per run term, which vectors hold it and with what weight (compressed rows), so that one pass
+ * over a candidate's terms yields its dot products with every reader vector at once.
+ */
+interface Postings {
+  start: Int32Array;
+  vector: Int32Array;
+  weight: Float64Array;
+}
+
+function postingsOf(vectors: readonly RunVector[], termCount: number): Postings {
+  const start = new Int32Array(termCount + 1);
+  for (const v of vectors) {
+    for (let k = 0; k < v.size; k++) {
+      const l = (v.terms[k] as number) + 1;
+      start[l] = (start[l] as number) + 1;
+    }
+  }
+  for (let l = 0; l < termCount; l++) start[l + 1] = (start[l + 1] as number) + (start[l] as number);
+  const fill = start.slice(0, termCount);
+  const vector = new Int32Array(start[termCount] as number);
+  const weight = new Float64Array(vector.length);
+  vectors.forEach((v, vi) => {
+    for (let k = 0; k < v.size; k++) {
+      const l = v.terms[k] as number;
+      const at = fill[l] as number;
+      fill[l] = at + 1;
+      vector[at] = vi;
+      weight[at] = v.weights[k] as number;
+    }
+  });
+  return { start, vector, weight };
+}
+
+/** A lens of the reader, resolved once per run: a known lens by index, or the words it needs. */
+interface RunLens {
+  lens: string;
+  /** Index of its known cues, or -1. */
+  known: number;
+  /** For an unknown lens, its distinctive words (all must appear); empty never matches. */
+  words: number[];
+}
+
+/**
+ * One candidate's term vector in the run's numbering, rebuilt in place for each candidate: BM25
+ * weights normalized over all its terms, keeping only the reader's vocabulary (the only terms a
+ * dot product with the reader's vectors can use), in the candidate's own term order.
+ */
+class CandidateVector {
+  /** `present[l] === mark`: the candidate has run term `l` (in its vector or not). */
+  readonly present: Int32Array;
+  /** Its weight for run term `l`, valid where present and in the vocabulary. */
+  readonly weightOf: Float64Array;
+  readonly terms: Int32Array;
+  readonly weights: Float64Array;
+  size = 0;
+  mark = 0;
+
+  constructor(termCount: number, maxTerms: number) {
+    this.present = new Int32Array(termCount);
+    this.weightOf = new Float64Array(termCount);
+    this.terms = new Int32Array(maxTerms);
+    this.weights = new Float64Array(maxTerms);
+  }
+}
+
+/** Everything a ranking run shares across its candidates. */
+interface Run {
+  corpus: Corpus;
+  reader: ReaderVectors;
+  now: Date;
+  dense: DenseSims | undefined;
+  preferred: Set<string>;
+  terms: RunTerms;
+  inVectors: Uint8Array;
+  /** Reader vectors in this order: interests, references, liked, disliked, feedback. */
+  vectors: RunVector[];
+  facets: LocalFacet[][];
+  domains: ({ facets: LocalFacet[]; topics: Set<string> } | undefined)[];
+  lenses: RunLens[];
+  /** Lookup tables of the interest vectors, built when an explanation first needs one. */
+  interestLookups: (Map<number, number> | undefined)[];
 }
 
 function rankWith(
   candidates: readonly Candidate[],
   model: ReaderModel,
-  now: Date,
+  opts: RankOptions,
   dense: DenseSims | undefined,
 ): ScoredCandidate[] {
-  const index = new LexicalIndex();
-  const texts = candidates.map(candidateText);
-  const normalized = texts.map(normalizeText);
-  const candidateCounts = normalized.map(termCountsNormalized);
-  for (const counts of candidateCounts) index.add(counts);
+  let corpus = opts.corpus;
+  let docs = corpus?.documentsOf(candidates);
+  if (!corpus || !docs) {
+    corpus = prepareCorpus(candidates);
+    docs = Int32Array.from(candidates, (_, i) => i);
+  }
+
+  // The pool's statistics are the corpus's, less the documents this reader's pool leaves out.
+  const inPool = new Uint8Array(corpus.size);
+  for (const d of docs) inPool[d] = 1;
+  const dfDelta = new Map<number, number>();
+  let totalLength = corpus.totalLength;
+  for (let d = 0; d < corpus.size; d++) {
+    if (inPool[d]) continue;
+    totalLength -= corpus.docLength[d] as number;
+    for (let j = corpus.docStart[d] as number; j < (corpus.docStart[d + 1] as number); j++) {
+      const t = corpus.docTerm[j] as number;
+      dfDelta.set(t, (dfDelta.get(t) ?? 0) - 1);
+    }
+  }
+  const index = new LexicalIndex(corpus, dfDelta, candidates.length, totalLength);
   const readerCounts: ReaderCounts = {
     interests: model.profile.interests.map(interestQueryText),
     references: model.profile.references.map((r) => termCounts(`${r.title}. ${r.title}. ${r.summary ?? ""}`)),
@@ -516,28 +715,104 @@ function rankWith(
     for (const counts of group) index.add(counts);
   }
   const reader = buildReaderVectors(model, index, readerCounts);
-  const readerVocabulary = new Set<string>();
-  for (const group of [reader.interests, reader.references, reader.liked, reader.disliked]) {
-    for (const { vector } of group) for (const t of vector.keys()) readerVocabulary.add(t);
-  }
-  for (const t of reader.feedback.keys()) readerVocabulary.add(t);
-  const preferred = preferredTopics(model.rules);
+
+  const terms = new RunTerms();
+  const vectors = [
+    ...reader.interests.map((q) => runVector(q.vector, terms)),
+    ...reader.references.map((r) => runVector(r.vector, terms)),
+    ...reader.liked.map((r) => runVector(r.vector, terms)),
+    ...reader.disliked.map((r) => runVector(r.vector, terms)),
+    runVector(reader.feedback, terms),
+  ];
+  const run: Run = {
+    corpus,
+    reader,
+    now: opts.now,
+    dense,
+    preferred: preferredTopics(model.rules),
+    terms,
+    inVectors: new Uint8Array(0),
+    vectors,
+    facets: reader.facets.map((f) => localFacets(f, terms, index)),
+    domains: reader.domains.map((domain) =>
+      domain ? { facets: localFacets(domain.facets, terms, index), topics: domain.topics } : undefined,
+    ),
+    lenses: model.profile.lenses.map((lens): RunLens => {
+      const known = knownLensIndex(lens);
+      return {
+        lens,
+        known,
+        words: known >= 0 ? [] : unknownLensWords(lens).map((w) => terms.add(w, false)),
+      };
+    }),
+    interestLookups: reader.interests.map(() => undefined),
+  };
+  run.inVectors = terms.inVectors();
+  const fromCorpus = terms.fromCorpus(corpus);
+  const postings = postingsOf(vectors, terms.size);
+  let maxTerms = 0;
+  for (const d of docs)
+    maxTerms = Math.max(maxTerms, (corpus.docStart[d + 1] as number) - (corpus.docStart[d] as number));
+  const vector = new CandidateVector(terms.size, maxTerms);
+  const sims = new Float64Array(vectors.length);
+  const idf = index.idfById();
+  const { docStart, docTerm, docCount, docLength } = corpus;
+  const inVectors = run.inVectors;
 
   const scored = candidates.map((c, i) => {
-    const vector = index.docVector(candidateCounts[i] ?? new Map(), readerVocabulary);
-    return scoreOne(
-      c,
-      { raw: texts[i] ?? "", normalized: normalized[i] ?? "" },
-      vector,
-      candidateCounts[i] ?? new Map(),
-      i,
-      reader,
-      index,
-      model,
-      now,
-      dense,
-      preferred,
-    );
+    const d = docs[i] as number;
+    const mark = i + 1;
+    vector.mark = mark;
+    // BM25 (k1 = 1.2, b = 0.75) over all the candidate's terms; only the reader's vocabulary kept.
+    const len = docLength[d] as number;
+    const lengthNorm = BM25_K1 * (1 - BM25_B + (BM25_B * len) / index.averageLength(len));
+    let sumSquares = 0;
+    let size = 0;
+    const end = docStart[d + 1] as number;
+    for (let j = docStart[d] as number; j < end; j++) {
+      const t = docTerm[j] as number;
+      const n = docCount[j] as number;
+      const w = ((n * (BM25_K1 + 1)) / (n + lengthNorm)) * (idf[t] as number);
+      sumSquares += w * w;
+      const l = (fromCorpus[t] as number) - 1;
+      if (l < 0) continue;
+      vector.present[l] = mark;
+      if (inVectors[l]) {
+        vector.terms[size] = l;
+        vector.weights[size++] = w;
+      }
+    }
+    vector.size = size;
+    const norm = Math.sqrt(sumSquares);
+    for (let k = 0; k < size; k++) {
+      const w = norm > 0 ? (vector.weights[k] as number) / norm : (vector.weights[k] as number);
+      vector.weights[k] = w;
+      vector.weightOf[vector.terms[k] as number] = w;
+    }
+    // Dot products with every reader vector. Each sums over the smaller of the two vectors, in
+    // that vector's order (as a dot product of two Maps would), so the floating-point result does
+    // not depend on how it was computed: candidate-side sums come from one pass over the postings.
+    sims.fill(0);
+    for (let k = 0; k < size; k++) {
+      const l = vector.terms[k] as number;
+      const w = vector.weights[k] as number;
+      const to = postings.start[l + 1] as number;
+      for (let p = postings.start[l] as number; p < to; p++) {
+        const vi = postings.vector[p] as number;
+        sims[vi] = (sims[vi] as number) + w * (postings.weight[p] as number);
+      }
+    }
+    for (let vi = 0; vi < vectors.length; vi++) {
+      const q = vectors[vi] as RunVector;
+      if (size <= q.size) continue;
+      let s = 0;
+      for (let k = 0; k < q.size; k++) {
+        const l = q.terms[k] as number;
+        if (vector.present[l] === mark) s += (q.weights[k] as number) * (vector.weightOf[l] as number);
+      }
+      sims[vi] = s;
+    }
+    return scoreOne(run, c, i, d, vector, sims);
   });
   scored.sort((a, b) => b.score - a.score || a.candidate.id.localeCompare(b.candidate.id));
   return scored;
@@ -552,48 +827,90 @@ function preferredTopics(rules: readonly Rule[]): Set<string> {
   return out;
 }
 
+/** The terms contributing most to the candidate's similarity with interest `k`, largest first. */
+function sharedTerms(run: Run, vector: CandidateVector, k: number, limit: number): string[] {
+  const q = run.vectors[k];
+  if (!q) return [];
+  const contributions: [number, number][] = [];
+  if (vector.size <= q.size) {
+    let lookup = run.interestLookups[k];
+    if (!lookup) {
+      lookup = new Map();
+      for (let m = 0; m < q.size; m++) lookup.set(q.terms[m] as number, q.weights[m] as number);
+      run.interestLookups[k] = lookup;
+    }
+    for (let m = 0; m < vector.size; m++) {
+      const w = vector.weights[m] as number;
+      const x = lookup.get(vector.terms[m] as number);
+      if (x !== undefined && w * x > 0) contributions.push([vector.terms[m] as number, w * x]);
+    }
+  } else {
+    for (let m = 0; m < q.size; m++) {
+      const l = q.terms[m] as number;
+      if (vector.present[l] !== vector.mark) continue;
+      const w = q.weights[m] as number;
+      const x = vector.weightOf[l] as number;
+      if (w * x > 0) contributions.push([l, w * x]);
+    }
+  }
+  contributions.sort((p, r) => r[1] - p[1]);
+  return contributions.slice(0, limit).map(([l]) => run.terms.terms[l] ?? "");
+}
+
 function scoreOne(
+  run: Run,
   c: Candidate,
-  text: { raw: string; normalized: string },
-  vector: TermVector,
-  counts: Map<string, number>,
   i: number,
-  reader: ReaderVectors,
-  index: LexicalIndex,
-  model: ReaderModel,
-  now: Date,
-  dense: DenseSims | undefined,
-  preferred: Set<string>,
+  d: number,
+  vector: CandidateVector,
+  sims: Float64Array,
 ): ScoredCandidate {
-  const tags = topicsOfNormalized(text.normalized);
-  const interestSims = reader.interests.map((q, k) => {
+  const { corpus, reader, dense } = run;
+  const mark = vector.mark;
+  const tags = corpus.tags[d] ?? [];
+  const nInterests = reader.interests.length;
+  const nReferences = reader.references.length;
+  const nLiked = reader.liked.length;
+  const nDisliked = reader.disliked.length;
+  const interestSims = reader.interests.map((_, k) => {
     // A shared taxonomy topic is a concept-level match even when the words differ
     // ("lead-lag in high-frequency financial data" is microstructure without saying "order book").
     const concept = tags.some((t) => reader.interestTopics[k]?.has(t));
-    const matched = Math.max(facetsMatched(reader.facets[k] ?? [], counts, index), concept ? 1 : 0);
+    const matched = Math.max(facetsMatched(run.facets[k] ?? [], vector.present, mark), concept ? 1 : 0);
     let coverage = matched >= 2 ? 1 : matched === 1 ? 0.7 : 0.45;
     // "RL for trading" is not met by RL for retail pricing: the domain after "for" must show up.
-    const domain = reader.domains[k];
+    const domain = run.domains[k];
     if (
       domain &&
-      facetsMatched(domain.facets, counts, index) === 0 &&
+      facetsMatched(domain.facets, vector.present, mark) === 0 &&
       !tags.some((t) => domain.topics.has(t))
     ) {
       coverage = Math.min(coverage, 0.55);
     }
-    const sim = blend(dot(vector, q.vector), dense?.interests[i]?.[k]);
+    const sim = blend(sims[k] as number, dense?.interests[i]?.[k]);
     return coverage * (concept ? Math.max(sim, 0.06) : sim);
   });
   const order = interestSims.map((s, k) => [s, k] as const).sort((a, b) => b[0] - a[0]);
   const [first, second] = order;
-  const refSims = reader.references.map((r, k) => blend(dot(vector, r.vector), dense?.references[i]?.[k]));
-  const likedSims = reader.liked.map((r, k) => blend(dot(vector, r.vector), dense?.liked[i]?.[k]));
-  const dislikedSims = reader.disliked.map((r, k) => blend(dot(vector, r.vector), dense?.disliked[i]?.[k]));
-  const rocchio = reader.feedback.size > 0 ? dot(vector, reader.feedback) : 0;
+  let at = nInterests;
+  const refSims = reader.references.map((_, k) => blend(sims[at + k] as number, dense?.references[i]?.[k]));
+  at += nReferences;
+  const likedSims = reader.liked.map((_, k) => blend(sims[at + k] as number, dense?.liked[i]?.[k]));
+  at += nLiked;
+  const dislikedSims = reader.disliked.map((_, k) => blend(sims[at + k] as number, dense?.disliked[i]?.[k]));
+  at += nDisliked;
+  const rocchio = reader.feedback.size > 0 ? (sims[at] as number) : 0;
 
   const readerTags = tags.filter((t) => reader.readerTopics.has(t));
   const inCategories = c.categories.filter((cat) => reader.categories.has(cat.toLowerCase()));
-  const lenses = matchLensesNormalized(model.profile.lenses, text.normalized);
+  const lenses: string[] = [];
+  for (const lens of run.lenses) {
+    if (lens.known >= 0) {
+      if (corpus.lensCues[lens.known]?.[d]) lenses.push(lens.lens);
+    } else if (lens.words.length > 0 && lens.words.every((l) => vector.present[l] === mark)) {
+      lenses.push(lens.lens);
+    }
+  }
 
   const maxRef = maxOf(refSims);
   const maxLiked = maxOf(likedSims);
@@ -608,21 +925,21 @@ function scoreOne(
     (readerTags.length > 0 ? 0.06 : 0) +
     (inCategories.length > 0 ? (inCategories[0] === c.categories[0] ? 0.05 : 0.025) : 0) +
     Math.min(0.06, 0.025 * lenses.length) +
-    (tags.some((t) => preferred.has(t)) ? 0.05 : 0);
+    (tags.some((t) => run.preferred.has(t)) ? 0.05 : 0);
 
   // Novelty is judged against what the reader already knows.
-  const keys = identityKeys(c).map(normalizeRefId);
+  const keys = corpus.referenceKeys[d] ?? [];
   const knownRef = reader.references.find((r) => keys.some((k) => r.ids.has(k)));
   const nearRefIndex = refSims.indexOf(maxRef);
   const nearRef = maxRef > 0.55 ? reader.references[nearRefIndex] : undefined;
   // A paper from an archive the reader never reads (quant-ph, astro-ph) needs a stronger match.
-  if (c.categories.length > 0 && !c.categories.some((cat) => reader.archives.has(archiveOf(cat))))
-    relevance *= 0.85;
+  const archives = corpus.archives[d] ?? [];
+  if (archives.length > 0 && !archives.some((a) => reader.archives.has(a))) relevance *= 0.85;
   if (knownRef) relevance *= 0.2;
   else if (nearRef) relevance *= 0.6;
   relevance = Math.max(0, Math.min(1, relevance));
 
-  const signals = assessSignals(c, now);
+  const signals = assessSignals(c, run.now);
   const gate = Math.min(1, relevance / MIN_RELEVANCE);
   const score = relevance + gate * signals.bonus;
 
@@ -639,11 +956,17 @@ function scoreOne(
     .map(([, k]) => reader.liked[k]?.title ?? "")
     .filter((s) => s.length > 0);
 
+  const text = corpus.texts[d] ?? "";
   const explanation = explain({
-    c,
-    vector,
-    text: relevance >= 0.1 ? text.raw : undefined,
     reader,
+    // Weak candidates skip the shared terms: nobody reads their explanation closely.
+    sharedTerms:
+      relevance >= 0.1 && text.length > 0
+        ? (k) => {
+            const stems = sharedTerms(run, vector, k, 12);
+            return readableTerms(stems, corpus.surfaceForms(d, stems), 3);
+          }
+        : undefined,
     interestOrder: order,
     matchedInterests,
     likedTitles,
@@ -663,17 +986,15 @@ function scoreOne(
     score: Math.round(score * 1e4) / 1e4,
     relevance: Math.round(relevance * 1e4) / 1e4,
     explanation,
-    tags,
+    tags: [...tags],
     ...(cluster ? { cluster } : {}),
   };
 }
 
 interface ExplainInput {
-  c: Candidate;
-  vector: TermVector;
-  /** The candidate's text, when shared terms are worth computing (weak candidates skip it). */
-  text: string | undefined;
   reader: ReaderVectors;
+  /** The readable terms the candidate shares with interest `k`; undefined for weak candidates. */
+  sharedTerms: ((k: number) => string[]) | undefined;
   interestOrder: (readonly [number, number])[];
   matchedInterests: string[];
   likedTitles: string[];
@@ -689,8 +1010,7 @@ function explain(x: ExplainInput): Explanation {
   const topInterest = x.interestOrder[0];
   if (x.matchedInterests.length > 0 && topInterest) {
     const q = x.reader.interests[topInterest[1]];
-    const shared =
-      q && x.text ? readableTerms(sharedTerms(x.vector, q.vector, 12), surfaceForms(x.text), 3) : [];
+    const shared = q && x.sharedTerms ? x.sharedTerms(topInterest[1]) : [];
     const also = x.matchedInterests[1] ? `, and touches ${interestHead(x.matchedInterests[1])}` : "";
     sentences.push(
       `Matches your interest in ${interestHead(x.matchedInterests[0] ?? "")}${shared.length > 0 ? ` (${shared.join(", ")})` : ""}${also}.`,

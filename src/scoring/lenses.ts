@@ -34,6 +34,25 @@ const KNOWN_LENSES: readonly LensCues[] = [
   },
 ];
 
+/** How many lenses have known cues; their indices are what `knownLensIndex` returns. */
+export const KNOWN_LENS_COUNT = KNOWN_LENSES.length;
+
+/** Index of the known lens a lens statement names, or -1 when it is not one of them. */
+export function knownLensIndex(lens: string): number {
+  const lensNorm = normalizeText(lens);
+  return KNOWN_LENSES.findIndex((k) => k.lens.test(lensNorm));
+}
+
+/** Whether normalized text shows the cues of known lens `index`. */
+export function showsKnownLens(index: number, normalized: string): boolean {
+  return KNOWN_LENSES[index]?.cues.test(normalized) ?? false;
+}
+
+/** The distinctive words (5+ letters, stemmed) that an unknown lens needs to see, all of them. */
+export function unknownLensWords(lens: string): string[] {
+  return tokenize(lens).filter((w) => w.length >= 5);
+}
+
 /** The lenses (as the reader wrote them) whose cues appear in `text`. */
 export function matchLenses(lenses: readonly string[], text: string): string[] {
   return matchLensesNormalized(lenses, normalizeText(text));
@@ -44,15 +63,14 @@ export function matchLensesNormalized(lenses: readonly string[], normalized: str
   const matched: string[] = [];
   let textTokens: Set<string> | undefined;
   for (const lens of lenses) {
-    const lensNorm = normalizeText(lens);
-    const known = KNOWN_LENSES.find((k) => k.lens.test(lensNorm));
-    if (known) {
-      if (known.cues.test(normalized)) matched.push(lens);
+    const known = knownLensIndex(lens);
+    if (known >= 0) {
+      if (showsKnownLens(known, normalized)) matched.push(lens);
       continue;
     }
     // An unknown lens matches when its distinctive words (5+ letters) all appear.
     textTokens ??= new Set(tokenizeNormalized(normalized));
-    const words = tokenize(lens).filter((w) => w.length >= 5);
+    const words = unknownLensWords(lens);
     if (words.length > 0 && words.every((w) => textTokens?.has(w))) matched.push(lens);
   }
   return matched;

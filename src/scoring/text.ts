@@ -62,6 +62,16 @@ export function tokenize(text: string): string[] {
 
 const stemCache = new Map<string, string>();
 
+/** Words of normalized text, in order, before stopwords are dropped. */
+export function wordsOf(normalized: string): string[] {
+  return normalized.match(/[a-z][a-z0-9]*/g) ?? [];
+}
+
+/** Whether a word of normalized text becomes a token (not a stopword, not a single letter). */
+export function isContentWord(word: string): boolean {
+  return word.length >= 2 && !STOPWORDS.has(word);
+}
+
 /** `tokenize` for text already passed through `normalizeText`. */
 export function tokenizeNormalized(normalized: string): string[] {
   const words = normalized.match(/[a-z][a-z0-9]*/g) ?? [];
