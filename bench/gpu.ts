@@ -15,7 +15,7 @@
  *   --kernels fused,online,tensorized,cpu
  *   --cpu-max 4096            largest n for the float64 CPU run
  *   --epsilon 0.01            ε (cost units; the clouds live in the unit cube)
- *   --full                    on software adapters, also time the baselines at n > 4096 with d > 16
+ *   --full                    on software adapters, also time the online baseline at n > 4096 with d > 16
  *   --json                    one JSON object per line instead of the table
  */
 import { adapterLabel, type GpuContext } from "../src/gpu/device.ts";
@@ -28,12 +28,7 @@ import {
   sinkhornReference,
 } from "../src/gpu/reference.ts";
 import { sampleClouds } from "../src/gpu/samples.ts";
-import {
-  CostMatrixTooLargeError,
-  GpuSinkhorn,
-  sinkhornFlopsPerIteration,
-  tensorizedCapacity,
-} from "../src/gpu/sinkhorn.ts";
+import { CostMatrixTooLargeError, GpuSinkhorn, sinkhornFlopsPerIteration } from "../src/gpu/sinkhorn.ts";
 import { nodeGpuContext, releaseNodeGpu } from "../test/gpu/dawn.ts";
 
 type Kernel = SinkhornKernel | "cpu";
@@ -93,6 +88,26 @@ function defaultIterations(n: number, d: number): number {
   return 1;
 }
 
+/**
+ * Runs a timed solve, repeating it (up to 4 runs, while they add up to under 1.5 s) and keeping the fastest
+ * time per iteration: the machine may be shared, and the minimum is the least disturbed figure.
+ */
+async function bestOf<T>(run: () => Promise<T> | T, iterations?: number) {
+  let result: T | undefined;
+  let best = Number.POSITIVE_INFINITY;
+  let total = 0;
+  for (let k = 0; k < 4 && (k === 0 || total < 1500); k++) {
+    const started = performance.now();
+    result = await run();
+    const elapsed = performance.now() - started;
+    total += elapsed;
+    const perIteration =
+      iterations !== undefined ? elapsed / iterations : (result as { msPerIteration: number }).msPerIteration;
+    best = Math.min(best, perIteration);
+  }
+  return { result: result as T, msPerIteration: best };
+}
+
 function sampledRows(n: number, count: number): number[] {
   const step = Math.max(1, Math.floor(n / count));
   return [...Array(Math.min(n, count)).keys()].map((k) => Math.min(n - 1, k * step));
@@ -117,7 +132,6 @@ async function timeGpuKernel(
   problem: ReturnType<typeof sampleClouds>,
   epsilon: number,
   iters: number,
-  warmup: boolean,
   reference: SinkhornSolution | undefined,
 ): Promise<Omit<Row, "kernel" | "n" | "m" | "d" | "iters" | "gflops" | "fraction_of_peak">> {
   let solver: GpuSinkhorn;
@@ -130,15 +144,14 @@ async function timeGpuKernel(
         memory_bytes: error.bytes,
         max_rel_error: null,
         error_kind: "",
-        status: `cannot hold the ${bytes(error.bytes)} cost matrix (buffer limit ${bytes(error.limit)})`,
+        status: `cannot run: ${error.message.replace(/\b(\d{7,})-byte/g, (_, b: string) => bytes(Number(b)))}`,
       };
     }
     throw error;
   }
   try {
-    const options = { epsilon, schedule: [epsilon], tolerance: 0, checkEvery: 0 };
-    if (warmup) await solver.solve({ ...options, maxIterations: 1 });
-    const result = await solver.solve({ ...options, maxIterations: iters });
+    const options = { epsilon, schedule: [epsilon], tolerance: 0, checkEvery: 0, maxIterations: iters };
+    const { result, msPerIteration } = await bestOf(() => solver.solve(options));
     let maxRelError: number;
     let errorKind: string;
     if (reference !== undefined) {
@@ -161,7 +174,7 @@ async function timeGpuKernel(
       errorKind = "half-step vs float64, 64 sampled rows";
     }
     return {
-      ms_per_iter: result.msPerIteration,
+      ms_per_iter: msPerIteration,
       memory_bytes: solver.memoryBytes,
       max_rel_error: maxRelError,
       error_kind: errorKind,
@@ -175,15 +188,16 @@ async function timeGpuKernel(
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const ctx = await nodeGpuContext();
-  const peak = await measurePeakGflops(ctx);
+  let peak = 0;
+  for (let k = 0; k < 3; k++) peak = Math.max(peak, await measurePeakGflops(ctx));
   const adapter = adapterLabel(ctx.adapter);
   if (args.json) {
     console.log(
       JSON.stringify({ adapter, software: ctx.adapter.software, peak_gflops: peak, limits: ctx.limits }),
     );
   } else {
-    console.log(`adapter: ${adapter}${ctx.adapter.software ? " — software (CPU) driver" : ""}`);
-    console.log(`measured FP32 peak (multiply-add probe): ${format(peak)} GFLOP/s`);
+    console.log(`adapter: ${adapter}`);
+    console.log(`measured FP32 peak (multiply-add probe, best of 3): ${format(peak)} GFLOP/s`);
     console.log(
       `buffer limit: ${bytes(Math.min(ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize))}, workgroup memory: ${ctx.limits.maxComputeWorkgroupStorageSize} B`,
     );
@@ -201,15 +215,19 @@ async function main(): Promise<number> {
       let reference: SinkhornSolution | undefined;
       if (args.kernels.includes("cpu") || n <= args.cpuMax) {
         if (n <= args.cpuMax) {
-          const started = performance.now();
-          reference = sinkhornReference(problem, {
-            epsilon: args.epsilon,
-            schedule: [args.epsilon],
-            maxIterations: iters,
-            tolerance: 0,
-            checkEvery: 0,
-          });
-          const ms = (performance.now() - started) / iters;
+          const cpu = await bestOf(
+            () =>
+              sinkhornReference(problem, {
+                epsilon: args.epsilon,
+                schedule: [args.epsilon],
+                maxIterations: iters,
+                tolerance: 0,
+                checkEvery: 0,
+              }),
+            iters,
+          );
+          reference = cpu.result;
+          const ms = cpu.msPerIteration;
           if (args.kernels.includes("cpu")) {
             rows.push({
               kernel: "cpu",
@@ -239,9 +257,8 @@ async function main(): Promise<number> {
       }
       for (const kernel of ["fused", "online", "tensorized"] as const) {
         if (!args.kernels.includes(kernel)) continue;
-        const slow = kernel !== "fused" && ctx.adapter.software && n > 4096 && d > 16 && !args.full;
-        const tooBig = kernel === "tensorized" && !tensorizedCapacity(ctx.limits, n, n).fits;
-        if (slow && !tooBig) {
+        // The online baseline needs minutes per iteration there on a CPU driver; the others fail fast or finish.
+        if (kernel === "online" && ctx.adapter.software && n > 4096 && d > 16 && !args.full) {
           rows.push({
             kernel,
             ...base,
@@ -255,8 +272,23 @@ async function main(): Promise<number> {
           });
           continue;
         }
-        const timed = await timeGpuKernel(ctx, kernel, problem, args.epsilon, iters, n <= 4096, reference);
-        rows.push({ kernel, ...base, gflops: null, fraction_of_peak: null, ...timed });
+        try {
+          const timed = await timeGpuKernel(ctx, kernel, problem, args.epsilon, iters, reference);
+          rows.push({ kernel, ...base, gflops: null, fraction_of_peak: null, ...timed });
+        } catch (error) {
+          ctx.errors.splice(0);
+          rows.push({
+            kernel,
+            ...base,
+            ms_per_iter: null,
+            gflops: null,
+            fraction_of_peak: null,
+            memory_bytes: null,
+            max_rel_error: null,
+            error_kind: "",
+            status: `failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+          });
+        }
       }
       const flops = sinkhornFlopsPerIteration(n, n, d);
       for (const row of rows) {
@@ -288,13 +320,16 @@ async function main(): Promise<number> {
         );
       }
       console.log("");
-      const fastest = rows
+      const ran = rows
         .filter((r) => r.ms_per_iter !== null)
-        .sort((a, b) => (a.ms_per_iter ?? 0) - (b.ms_per_iter ?? 0))[0];
-      if (fastest !== undefined) summary.push(`n=${n} d=${d}: fastest ${fastest.kernel}`);
+        .sort((a, b) => (a.ms_per_iter ?? 0) - (b.ms_per_iter ?? 0));
+      const fastest = ran[0];
+      if (fastest !== undefined) {
+        summary.push(`n=${n} d=${d}: ${fastest.kernel} (of ${ran.map((r) => r.kernel).join(", ")})`);
+      }
     }
   }
-  if (!args.json && summary.length > 0) console.log(`where each wins — ${summary.join("; ")}`);
+  if (!args.json && summary.length > 0) console.log(`fastest per size — ${summary.join("; ")}`);
   ctx.device.destroy();
   releaseNodeGpu();
   return 0;

@@ -7,9 +7,9 @@ import {
   applyPlanReference,
   attentionReference,
   halfStepReference,
+  planColumnSums,
   relativeMaxError,
   sinkhornReference,
-  transportPlan,
 } from "../src/gpu/reference.ts";
 import { attentionFromSpec, cloudsFromSpec, type WorkerRequest, type WorkerResponse } from "./protocol.ts";
 
@@ -19,6 +19,29 @@ interface WorkerScope {
 }
 
 const scope = globalThis as unknown as WorkerScope;
+
+/**
+ * Attention redone as one f-half-step of entropic OT with c = ½‖q − k‖², ε = √d and g = ½‖k‖², then n·P·V:
+ * its distance to `attention`, and how far P's columns are from uniform (they are left free).
+ */
+function oneSidedTransport(a: ReturnType<typeof attentionFromSpec>, attention: Float64Array) {
+  const p = prepareProblem({ n: a.n, m: a.m, d: a.d, x: a.q, y: a.k });
+  const epsilon = Math.sqrt(a.d);
+  const g = new Float64Array(a.m);
+  for (let j = 0; j < a.m; j++) {
+    for (let c = 0; c < a.d; c++) g[j] = (g[j] ?? 0) + 0.5 * (p.y[j * a.d + c] ?? 0) ** 2;
+  }
+  const f = halfStepReference(
+    { own: p.x, other: p.y, nOwn: p.n, nOther: p.m, d: p.d, otherPotential: g, otherWeights: p.b },
+    epsilon,
+    0.5,
+  );
+  const transport = applyPlanReference(p, f, g, epsilon, 0.5, a.v, a.dv).map((v) => v * a.n);
+  const columns = planColumnSums(p, f, g, epsilon, 0.5);
+  let columnMarginalError = 0;
+  for (let j = 0; j < p.m; j++) columnMarginalError += Math.abs((columns[j] ?? 0) - (p.b[j] ?? 0));
+  return { f, g, difference: relativeMaxError(transport, attention), columnMarginalError };
+}
 
 function handle(request: WorkerRequest): void {
   const started = performance.now();
@@ -54,40 +77,13 @@ function handle(request: WorkerRequest): void {
     }
     case "attention": {
       const a = attentionFromSpec(request.spec);
-      const output = attentionReference(a.q, a.k, a.v, a.n, a.m, a.d, a.dv);
+      const output = attentionReference(a.q, a.k, a.v, a.n, a.m, a.d, a.dv, request.rows);
       const elapsedMs = performance.now() - started;
-      // The same attention as one f-half-step of OT with c = ½‖q − k‖², ε = √d, g = ½‖k‖², then P·V.
-      const p = prepareProblem({ n: a.n, m: a.m, d: a.d, x: a.q, y: a.k });
-      const epsilon = Math.sqrt(a.d);
-      const g = new Float64Array(a.m);
-      for (let j = 0; j < a.m; j++) {
-        for (let c = 0; c < a.d; c++) g[j] = (g[j] ?? 0) + 0.5 * (p.y[j * a.d + c] ?? 0) ** 2;
-      }
-      const f = halfStepReference(
-        { own: p.x, other: p.y, nOwn: p.n, nOther: p.m, d: p.d, otherPotential: g, otherWeights: p.b },
-        epsilon,
-        0.5,
-      );
-      const transport = applyPlanReference(p, f, g, epsilon, 0.5, a.v, a.dv).map((v) => v * a.n);
-      const plan = transportPlan(p, f, g, epsilon, 0.5);
-      let columnMarginalError = 0;
-      for (let j = 0; j < p.m; j++) {
-        let mass = 0;
-        for (let i = 0; i < p.n; i++) mass += plan[i * p.m + j] ?? 0;
-        columnMarginalError += Math.abs(mass - (p.b[j] ?? 0));
-      }
+      const transport = request.withTransport ? oneSidedTransport(a, output) : undefined;
       scope.postMessage({
         id: request.id,
         type: "done",
-        result: {
-          kind: "attention",
-          output,
-          elapsedMs,
-          f,
-          g,
-          transportDifference: relativeMaxError(transport, output),
-          columnMarginalError,
-        },
+        result: { kind: "attention", output, elapsedMs, ...(transport ? { transport } : {}) },
       });
       return;
     }

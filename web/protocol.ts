@@ -39,7 +39,15 @@ export type WorkerRequest =
       costScale: number;
       rows: number[];
     }
-  | { id: number; kind: "attention"; spec: ProblemSpec & { type: "attention" } };
+  | {
+      id: number;
+      kind: "attention";
+      spec: ProblemSpec & { type: "attention" };
+      /** Only these query rows (the check of a large GPU run); all rows when omitted. */
+      rows?: number[];
+      /** Also redo the one-sided OT form in float64 (the CPU fallback shows it). */
+      withTransport: boolean;
+    };
 
 export type WorkerResult =
   | { kind: "sinkhorn"; solution: SinkhornSolution; elapsedMs: number }
@@ -48,11 +56,8 @@ export type WorkerResult =
       kind: "attention";
       output: Float64Array;
       elapsedMs: number;
-      /** The one-sided OT check in float64: potentials, n·P·V's distance to attention, P's column error. */
-      f: Float64Array;
-      g: Float64Array;
-      transportDifference: number;
-      columnMarginalError: number;
+      /** The one-sided OT check in float64 (when asked): potentials, n·P·V's distance to attention, P's column error. */
+      transport?: { f: Float64Array; g: Float64Array; difference: number; columnMarginalError: number };
     };
 
 export type WorkerResponse =

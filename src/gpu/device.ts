@@ -32,6 +32,8 @@ export interface GpuContext {
   limits: KernelLimits;
   /** Validation and out-of-memory errors the device reported outside an error scope. */
   errors: string[];
+  /** Set once the device is lost (driver reset, tab in the background too long…); request a new one then. */
+  lost: boolean;
 }
 
 export interface DeviceRequest {
@@ -97,5 +99,12 @@ export async function requestGpuContext(
   });
   const limits = {} as KernelLimits;
   for (const name of LIMIT_NAMES) limits[name] = device.limits[name];
-  return { device, adapter: summarizeAdapter(adapter), limits, errors };
+  const ctx: GpuContext = { device, adapter: summarizeAdapter(adapter), limits, errors, lost: false };
+  device.lost.then(
+    () => {
+      ctx.lost = true;
+    },
+    () => undefined,
+  );
+  return ctx;
 }

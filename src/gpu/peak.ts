@@ -5,7 +5,7 @@
  */
 import { BufferUsage } from "./constants.ts";
 import type { GpuContext } from "./device.ts";
-import { PEAK_CHAINS, PEAK_WORKGROUP_SIZE, peakWgsl } from "./kernels/peak.wgsl.ts";
+import { PEAK_CHAINS, PEAK_UNROLL, PEAK_WORKGROUP_SIZE, peakWgsl } from "./kernels/peak.wgsl.ts";
 import { BufferSet, bindGroupLayout, computePipeline } from "./resources.ts";
 
 /** GFLOP/s of the multiply-add probe, doubling the work until one run lasts at least `minMs`. */
@@ -40,7 +40,7 @@ export async function measurePeakGflops(ctx: GpuContext, minMs = 150): Promise<n
       await device.queue.onSubmittedWorkDone();
       const ms = performance.now() - started;
       if (ms >= minMs || iterations >= 2 ** 24) {
-        const flops = workgroups * PEAK_WORKGROUP_SIZE * iterations * PEAK_CHAINS * 4 * 2;
+        const flops = workgroups * PEAK_WORKGROUP_SIZE * iterations * PEAK_UNROLL * PEAK_CHAINS * 4 * 2;
         return flops / ms / 1e6;
       }
       iterations *= ms > 0 ? Math.min(16, Math.max(2, Math.ceil(minMs / ms))) : 16;

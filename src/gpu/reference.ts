@@ -218,7 +218,10 @@ export function relativeMaxError(got: ArrayLike<number>, want: ArrayLike<number>
   return maxRef > 0 ? maxDiff / maxRef : maxDiff;
 }
 
-/** softmax(Q Kᵀ / √d) V in float64; Q is n × d, K is m × d, V is m × dv, all row-major. */
+/**
+ * softmax(Q Kᵀ / √d) V in float64; Q is n × d, K is m × d, V is m × dv, all row-major. With `rows`, only those
+ * query rows (in that order, rows.length × dv).
+ */
 export function attentionReference(
   q: ArrayLike<number>,
   k: ArrayLike<number>,
@@ -227,11 +230,13 @@ export function attentionReference(
   m: number,
   d: number,
   dv: number,
+  rows?: readonly number[],
 ): Float64Array {
-  const out = new Float64Array(n * dv);
+  const rowList = rows ?? [...Array(n).keys()];
+  const out = new Float64Array(rowList.length * dv);
   const scores = new Float64Array(m);
   const scale = 1 / Math.sqrt(d);
-  for (let i = 0; i < n; i++) {
+  rowList.forEach((i, r) => {
     let max = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < m; j++) {
       let s = 0;
@@ -248,10 +253,39 @@ export function attentionReference(
     }
     for (let j = 0; j < m; j++) {
       const w = (scores[j] ?? 0) / total;
-      for (let c = 0; c < dv; c++) out[i * dv + c] = (out[i * dv + c] ?? 0) + w * (v[j * dv + c] ?? 0);
+      for (let c = 0; c < dv; c++) out[r * dv + c] = (out[r * dv + c] ?? 0) + w * (v[j * dv + c] ?? 0);
+    }
+  });
+  return out;
+}
+
+/**
+ * Column sums of the plan of potentials (f, g) at ε, Σ_i a_i·b_j·exp((f_i + g_j − C_ij)/ε), without storing
+ * the plan.
+ */
+export function planColumnSums(
+  p: PreparedProblem,
+  f: ArrayLike<number>,
+  g: ArrayLike<number>,
+  epsilon: number,
+  costScale: number,
+): Float64Array {
+  const sums = new Float64Array(p.m);
+  for (let i = 0; i < p.n; i++) {
+    const a = p.a[i] ?? 0;
+    if (a === 0) continue;
+    for (let j = 0; j < p.m; j++) {
+      const b = p.b[j] ?? 0;
+      if (b === 0) continue;
+      let dist = 0;
+      for (let c = 0; c < p.d; c++) {
+        const diff = (p.x[i * p.d + c] ?? 0) - (p.y[j * p.d + c] ?? 0);
+        dist += diff * diff;
+      }
+      sums[j] = (sums[j] ?? 0) + a * b * Math.exp(((f[i] ?? 0) + (g[j] ?? 0) - costScale * dist) / epsilon);
     }
   }
-  return out;
+  return sums;
 }
 
 /**

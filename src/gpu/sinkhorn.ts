@@ -60,8 +60,9 @@ export class CostMatrixTooLargeError extends Error {
   constructor(
     readonly bytes: number,
     readonly limit: number,
+    reason = `exceeds the device's ${limit}-byte buffer limit`,
   ) {
-    super(`the ${bytes}-byte cost matrix exceeds the device's ${limit}-byte buffer limit`);
+    super(`the ${bytes}-byte cost matrix ${reason}`);
     this.name = "CostMatrixTooLargeError";
   }
 }
@@ -74,10 +75,19 @@ export function tensorizedCapacity(limits: KernelLimits, n: number, m: number) {
 }
 
 /**
- * The fused kernel's shape for a dimension: register blocking by the number of vec4s per point (more rows per
- * invocation when points are short), and the widest tile of y that fits the device's workgroup memory.
+ * The fused kernel's shape for one side of a problem (`rows` updated, `cols` summed over): register blocking by
+ * the number of vec4s per point (more rows per invocation when points are short), the widest tile of the other
+ * cloud that fits the device's workgroup memory, then smaller tiles and fewer rows per invocation until the
+ * half-step has about `target` workgroups (column splits included), so small problems still fill the device.
  */
-export function chooseFusedShape(d4: number, limits: KernelLimits, software: boolean): FusedLseShape {
+export function chooseFusedShape(
+  d4: number,
+  limits: KernelLimits,
+  software: boolean,
+  rows: number,
+  cols: number,
+  target: number,
+): FusedLseShape {
   const workgroupSize = Math.min(
     64,
     limits.maxComputeInvocationsPerWorkgroup,
@@ -95,6 +105,13 @@ export function chooseFusedShape(d4: number, limits: KernelLimits, software: boo
   let tileCols = 256;
   while (tileCols > colsPerChunk && tileCols * bytesPerColumn > limits.maxComputeWorkgroupStorageSize) {
     tileCols /= 2;
+  }
+  const workgroups = () => Math.ceil(rows / (workgroupSize * rowsPerThread)) * Math.ceil(cols / tileCols);
+  while (workgroups() < target) {
+    if (tileCols > 64) tileCols /= 2;
+    else if (rowsPerThread > 2) rowsPerThread /= 2;
+    else if (tileCols > Math.max(4 * colsPerChunk, 16)) tileCols /= 2;
+    else break;
   }
   return { d4, rowsPerThread, colsPerChunk, workgroupSize, tileCols };
 }
@@ -124,7 +141,10 @@ export interface GpuSinkhornConfig {
   costScale?: number;
   /** Overrides of the fused kernel's shape (benchmarks and tests). */
   shape?: Partial<FusedLseShape>;
-  /** Workgroups the fused kernel aims for per half-step (default: 512 on GPUs, 8 per core on CPU drivers). */
+  /**
+   * Workgroups the fused kernel aims for per half-step: 512 on GPUs by default; 2 per core on CPU drivers,
+   * where every workgroup has a fixed cost.
+   */
   targetWorkgroups?: number;
 }
 
@@ -268,16 +288,18 @@ export class GpuSinkhorn {
       if (!capacity.fits) throw new CostMatrixTooLargeError(capacity.bytes, capacity.limit);
     }
     const d4 = Math.ceil(problem.d / 4);
-    const shape =
-      kernel === "fused"
-        ? { ...chooseFusedShape(d4, limits, ctx.adapter.software), ...config.shape, d4 }
-        : undefined;
-    if (shape !== undefined && fusedWorkgroupBytes(shape) > limits.maxComputeWorkgroupStorageSize) {
-      throw new Error(`fused tile of ${shape.tileCols} columns does not fit the device's workgroup memory`);
-    }
     const cores =
       (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 4;
-    const target = config.targetWorkgroups ?? (ctx.adapter.software ? 8 * cores : 512);
+    const target = config.targetWorkgroups ?? (ctx.adapter.software ? 2 * cores : 512);
+    const shapeFor = (rows: number, cols: number): FusedLseShape => {
+      const chosen = chooseFusedShape(d4, limits, ctx.adapter.software, rows, cols, target);
+      const shape = { ...chosen, ...config.shape, d4 };
+      if (fusedWorkgroupBytes(shape) > limits.maxComputeWorkgroupStorageSize) {
+        throw new Error(`fused tile of ${shape.tileCols} columns does not fit the device's workgroup memory`);
+      }
+      return shape;
+    };
+    const shapes = kernel === "fused" ? ([shapeFor(n, m), shapeFor(m, n)] as const) : undefined;
 
     const buffers = new BufferSet(device);
     const packed = centeredFloat32(problem, d4);
@@ -295,10 +317,10 @@ export class GpuSinkhorn {
     const reduceLayout = bindGroupLayout(device, ["read", "write"]);
 
     const pipelinePromises: [Promise<GPUComputePipeline>, Promise<GPUComputePipeline>] =
-      kernel === "fused" && shape !== undefined
+      shapes !== undefined
         ? [
-            computePipeline(device, "fused log-sum-exp", fusedLseWgsl(shape), [lseLayout, paramsLayout]),
-            computePipeline(device, "fused log-sum-exp", fusedLseWgsl(shape), [lseLayout, paramsLayout]),
+            computePipeline(device, "fused log-sum-exp", fusedLseWgsl(shapes[0]), [lseLayout, paramsLayout]),
+            computePipeline(device, "fused log-sum-exp", fusedLseWgsl(shapes[1]), [lseLayout, paramsLayout]),
           ]
         : kernel === "online"
           ? [
@@ -330,7 +352,8 @@ export class GpuSinkhorn {
       const nOther = sizeOf(index === 0 ? 1 : 0);
       const weights = index === 0 ? problem.a : problem.b;
       let layout: { splits: number; colsPerSplit: number; workgroups: [number, number] };
-      if (kernel === "fused" && shape !== undefined) {
+      const shape = shapes?.[index];
+      if (shape !== undefined) {
         const s = chooseSplits(
           nOwn,
           nOther,
@@ -373,7 +396,20 @@ export class GpuSinkhorn {
     };
     const rows = sideInit(0);
     const cols = sideInit(1);
-    const costBuffer = kernel === "tensorized" ? buffers.storage("cost matrix", n * m * 4) : undefined;
+    let costBuffer: GPUBuffer | undefined;
+    if (kernel === "tensorized") {
+      device.pushErrorScope("out-of-memory");
+      costBuffer = buffers.storage("cost matrix", n * m * 4);
+      if ((await device.popErrorScope()) !== null) {
+        buffers.destroy();
+        const { bytes, limit } = tensorizedCapacity(limits, n, m);
+        throw new CostMatrixTooLargeError(
+          bytes,
+          limit,
+          "could not be allocated on this device (out of memory)",
+        );
+      }
+    }
 
     const bind = (layout: GPUBindGroupLayout, resources: GPUBuffer[], label: string) =>
       device.createBindGroup({
@@ -456,7 +492,7 @@ export class GpuSinkhorn {
       kernel,
       problem,
       costScale,
-      shape,
+      shape: shapes?.[0],
       buffers,
       sides: [makeSide(rows, cols), makeSide(cols, rows)],
       pipelines: [rowPipeline, colPipeline],

@@ -1,7 +1,6 @@
 /**
- * The "Run it on your GPU" panels in headless Chromium (WebGPU on SwiftShader): an issue page built with the
- * page contract (gpuPanelMarkup + gpuPageAssets), the bundle built by scripts/build-gpu.mjs, served from a tiny
- * local HTTP server.
+ * The "Run it on your GPU" panels in headless Chromium (WebGPU on SwiftShader): a real issue page rendered by
+ * src/render/web.ts, the bundle built by scripts/build-gpu.mjs, served from a tiny local HTTP server.
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
@@ -12,7 +11,8 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { gpuPageAssets, gpuPanelMarkup } from "../../src/gpu/panel-markup.ts";
+import { Issue } from "../../src/issue.ts";
+import { renderIssuePage } from "../../src/render/web.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const CHROMIUM_ARGS = [
@@ -26,14 +26,30 @@ const CHROMIUM_ARGS = [
 ];
 const RUN_TIMEOUT = 150_000;
 
-const issuePage = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Daily Feed - 2026-02-13</title>${gpuPageAssets()}</head>
-<body><main>
-<article><h2>FlashSinkhorn: IO-Aware Entropic Optimal Transport</h2>
-${gpuPanelMarkup("sinkhorn", "arxiv:2602.03067")}</article>
-<article><h2>Scaled-Dot-Product Attention as One-Sided Entropic Optimal Transport</h2>
-${gpuPanelMarkup("attention", 'arxiv:<one-sided>&"sdpa"')}</article>
-</main></body></html>`;
+/**
+ * The real issue page, rendered by the Worker's own renderer from the example issue: FlashSinkhorn is
+ * tagged optimal-transport (→ Sinkhorn panel); one item is re-tagged attention, under an id full of
+ * characters that must be escaped, to get the attention panel as well.
+ */
+const example = Issue.parse(
+  JSON.parse(await readFile(path.join(import.meta.dirname, "../fixtures/issue-2026-02-13.json"), "utf8")),
+);
+const issuePage = await renderIssuePage(
+  {
+    ...example,
+    items: example.items.map((item, i) =>
+      i === 2
+        ? {
+            ...item,
+            candidateId: 'arxiv:<one-sided>&"sdpa"',
+            title: "Scaled-Dot-Product Attention as One-Sided Entropic Optimal Transport",
+            tags: ["attention"],
+          }
+        : item,
+    ),
+  },
+  { siteUrl: "http://127.0.0.1" },
+);
 
 const TYPES: Record<string, string> = { ".js": "text/javascript", ".css": "text/css" };
 
@@ -193,6 +209,11 @@ describe("issue page GPU panels", () => {
         expect(result.backendText).toMatch(/CPU fallback/);
         expect(result.errorText).toMatch(/float64 reference/);
         expect(await result.panel.locator("svg.gpu-panel-curve polyline.total").count()).toBe(1);
+
+        const attention = await runPanel(page, "attention", "64", "16");
+        expect(attention.state, attention.status ?? "").toBe("done");
+        expect(attention.backend).toBe("cpu");
+        expect(Number(await attention.field("ot").getAttribute("data-value"))).toBeLessThanOrEqual(1e-10);
         expect(pageErrors).toEqual([]);
       } finally {
         await close();

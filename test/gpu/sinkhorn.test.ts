@@ -80,6 +80,31 @@ describe("GPU Sinkhorn against the float64 reference", () => {
     }
   });
 
+  it.each([
+    { d: 3, rowsPerThread: 8, colsPerChunk: 8, tileCols: 256 },
+    { d: 64, rowsPerThread: 16, colsPerChunk: 4, tileCols: 64 },
+    { d: 128, rowsPerThread: 8, colsPerChunk: 4, tileCols: 32 },
+  ])("gets the same half-step with the register-blocked shape large problems use (d = $d)", async (shape) => {
+    const { d, ...overrides } = shape;
+    const problem = sampleClouds(300, 190, d, 40 + d);
+    const random = seededRandom(d);
+    const g = Float64Array.from({ length: 190 }, () => 0.05 * d * random());
+    const solver = await GpuSinkhorn.create(ctx, problem, { shape: overrides });
+    try {
+      expect(solver.shape).toMatchObject(overrides);
+      const got = await solver.halfStep("rows", g, 0.02 * d);
+      const p = solver.problem;
+      const want = halfStepReference(
+        { own: p.x, other: p.y, nOwn: p.n, nOther: p.m, d, otherPotential: g, otherWeights: p.b },
+        0.02 * d,
+        1,
+      );
+      expect(relativeError(got, want)).toBeLessThanOrEqual(1e-4);
+    } finally {
+      solver.destroy();
+    }
+  });
+
   it("handles non-uniform and zero weights: same potentials as float64, no mass on weightless points", async () => {
     const random = seededRandom(11);
     const base = sampleClouds(90, 64, 3, 11);
