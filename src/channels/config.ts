@@ -30,6 +30,14 @@ export const DeliveryConfig = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,256}$/)
     .optional(),
+  /**
+   * Chat ids (comma-separated) allowed to remove the public reader's standing rules from Telegram.
+   * Unset: every chat may (a single-reader feed); set it once the bot has other subscribers.
+   */
+  TELEGRAM_EDITOR_CHAT_IDS: z
+    .string()
+    .regex(/^-?\d+(,\s*-?\d+)*$/, "comma-separated numeric chat ids")
+    .optional(),
   /** Subscribe attempts allowed per client IP per hour. */
   SUBSCRIBE_LIMIT_PER_HOUR: z.coerce.number().int().min(1).default(5),
 });

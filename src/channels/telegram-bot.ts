@@ -52,6 +52,8 @@ export interface BotDeps {
   issues: IssuePort;
   reader: ReaderFeedbackPort;
   siteUrl: string;
+  /** Whether a chat may remove standing rules (they shape the issue every subscriber reads). */
+  canEditRules(chatId: string): boolean;
   log?: (entry: Record<string, unknown>) => void;
 }
 
@@ -94,11 +96,16 @@ function shorten(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, max - 1).trimEnd()}…`;
 }
 
-/** The /rules message: every standing rule, with a remove button each. */
-export function rulesMessage(rules: Rule[]): TelegramMessage {
+/** The /rules message: every standing rule, with a remove button each for a chat that may edit them. */
+export function rulesMessage(rules: Rule[], editable = true): TelegramMessage {
   if (rules.length === 0)
     return plain("No standing rules yet. /feedback &lt;text&gt; tells the editor what to change.");
   const lines = rules.map((r, i) => `${i + 1}. ${esc(r.text)}`);
+  if (!editable) {
+    return plain(
+      `<b>Standing rules</b>\n\n${lines.join("\n")}\n\n/feedback &lt;text&gt; asks the editor to change them.`,
+    );
+  }
   const rows: InlineKeyboardButton[][] = [];
   rules.forEach((r, i) => {
     const data = removeRuleData(r);
@@ -186,7 +193,7 @@ async function onCommand(
       return;
     }
     case "rules": {
-      await reply(rulesMessage(await deps.reader.listRules()));
+      await reply(rulesMessage(await deps.reader.listRules(), deps.canEditRules(String(msg.chat.id))));
       return;
     }
     case "help":
@@ -223,6 +230,10 @@ async function onCallback(query: TelegramCallbackQuery, deps: BotDeps): Promise<
       return;
     }
     if (data.startsWith(REMOVE_RULE_PREFIX)) {
+      if (!deps.canEditRules(String(query.message?.chat.id ?? query.from.id))) {
+        answer = "Only the feed's editor can remove rules; /feedback asks for a change.";
+        return;
+      }
       const removed = await deps.reader.removeRule(data.slice(REMOVE_RULE_PREFIX.length));
       answer = removed ? "Rule removed." : "That rule was already gone.";
       if (query.message) {

@@ -244,6 +244,28 @@ describe("commands", () => {
     expect(String(edited?.body.text)).not.toContain("No videos.");
   });
 
+  it("lets only the editor chats remove rules once TELEGRAM_EDITOR_CHAT_IDS is set", async () => {
+    const { bindings: base, readerId } = readerEnv();
+    const bindings = { ...base, TELEGRAM_EDITOR_CHAT_IDS: "42" } as Env;
+    const reader = env.READER_STATE.getByName(readerId);
+    const rule = await reader.addRule({ text: "No videos.", constrains: "videos.max", params: { max: 0 } });
+    await post(bindings, message("/rules"));
+    const listing = calls.find((c) => c.method === "sendMessage");
+    expect(String(listing?.body.text)).toContain("No videos.");
+    expect(listing?.body.reply_markup).toBeUndefined();
+
+    calls = [];
+    await post(bindings, callback(`r|x|${rule.id}`));
+    expect((await reader.listRules()).map((r) => r.id)).toContain(rule.id);
+    expect(String(calls.find((c) => c.method === "answerCallbackQuery")?.body.text)).toContain(
+      "Only the feed's editor",
+    );
+
+    calls = [];
+    await post(bindings, message("/rules", 42));
+    expect(calls.find((c) => c.method === "sendMessage")?.body.reply_markup).toBeDefined();
+  });
+
   it("/help lists every command; an unknown command gets the same help", async () => {
     const { bindings } = readerEnv();
     await post(bindings, message("/help"));

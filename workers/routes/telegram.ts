@@ -30,7 +30,9 @@ export function botDeps(env: Env, config: DeliveryConfig, token: string): BotDep
   const readerId = config.PUBLIC_READER;
   const db = env.DB;
   const reader = env.READER_STATE.getByName(readerId);
+  const editors = config.TELEGRAM_EDITOR_CHAT_IDS?.split(",").map((id) => id.trim());
   return {
+    canEditRules: (chatId) => editors === undefined || editors.includes(chatId),
     client: new TelegramClient({ token, apiUrl: config.TELEGRAM_API_URL }),
     siteUrl: config.SITE_URL,
     subscriptions: {
