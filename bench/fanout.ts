@@ -26,9 +26,10 @@ import {
   type DeliveryQueueMessage,
   processDeliveryBatch,
 } from "../src/channels/delivery";
-import { feedbackUrl, unsubscribeUrl } from "../src/channels/links";
+import { unsubscribeUrl } from "../src/channels/links";
 import type { MailMessage, MailTransport } from "../src/channels/mail";
 import { TelegramClient } from "../src/channels/telegram";
+import { feedbackLink } from "../src/feedback-links";
 import { Issue } from "../src/issue";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
     telegram,
     links: {
       unsubscribe: (id) => unsubscribeUrl(SECRET, SITE, id, now()),
-      feedback: (r, d, i, v) => feedbackUrl(SECRET, SITE, r, d, i, v, now()),
+      feedback: (r, d, i, v) => feedbackLink(SECRET, SITE, r, d, i, v, now()),
     },
     siteUrl: SITE,
     now,

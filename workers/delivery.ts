@@ -24,7 +24,7 @@ import {
 } from "../src/channels/mail";
 import { smtpTransport } from "../src/channels/smtp.worker";
 import { TelegramClient } from "../src/channels/telegram";
-import { feedbackLink, feedbackTextLink } from "./routes/feedback";
+import { feedbackLink, feedbackTextLink } from "../src/feedback-links";
 
 export { DeliveryMessage };
 

@@ -1,6 +1,6 @@
 /**
- * The signed links that subscription mail carries: confirm (double opt-in), unsubscribe (one click,
- * also the List-Unsubscribe target) and per-item feedback. HMAC tokens from `src/tokens.ts`; the
+ * The signed links that subscription mail carries: confirm (double opt-in) and unsubscribe (one click,
+ * also the List-Unsubscribe target); feedback links live with their routes (workers/routes/feedback.ts). HMAC tokens from `src/tokens.ts`; the
  * purpose is signed in, so a token minted for one action cannot be used for another.
  */
 import { signToken, verifyToken } from "../tokens";
@@ -11,7 +11,6 @@ const DAY = 86_400;
 export const LINK_TTL_SECONDS = {
   confirm: 3 * DAY,
   unsubscribe: 400 * DAY,
-  feedback: 30 * DAY,
 } as const;
 
 /** `${siteUrl}/subscribe/confirm/<token>` for one subscription. */
@@ -40,29 +39,6 @@ export async function unsubscribeUrl(
     now,
   );
   return `${siteUrl}/unsubscribe/${token}`;
-}
-
-/**
- * A one-click feedback link, in the format of `feedbackLink` in workers/routes/feedback.ts (which
- * the Worker uses when present): purpose "feedback", payload {r, d, i, v}.
- */
-export async function feedbackUrl(
-  secret: string,
-  siteUrl: string,
-  readerId: string,
-  date: string,
-  itemId: string,
-  vote: "up" | "down",
-  now: Date,
-): Promise<string> {
-  const token = await signToken(
-    secret,
-    "feedback",
-    { r: readerId, d: date, i: itemId, v: vote },
-    LINK_TTL_SECONDS.feedback,
-    now,
-  );
-  return `${siteUrl}/feedback/${token}`;
 }
 
 /** The subscription id a confirm or unsubscribe token names, or why it is not valid. */

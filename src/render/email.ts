@@ -5,7 +5,7 @@
  * `src/render/text.ts`, so the words are the same in every channel.
  */
 import type { Issue, Item, Video } from "../issue";
-import { discussionLabel, SECTION, talkFor, videoFacts } from "./labels";
+import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 import { escapeHtml, fieldToHtml, fieldToPlain } from "./text";
 
 /** Per-item one-click feedback links, keyed by the item's candidate id. */
@@ -112,8 +112,6 @@ function listHtml(entries: string[]): string {
 
 /** The issue's content region (`.issue-content`, as on the web page); chrome is marked `data-chrome`. */
 function contentHtml(issue: Issue, ctx: EmailContext): string {
-  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
-  const standalone = issue.videos.filter((v) => v.kind === "standalone");
   const { received, rules } = issue.feedback;
   const parts = [
     `<h1 style="${STYLE.h1}">${escapeHtml(issue.title)}</h1>`,
@@ -121,17 +119,8 @@ function contentHtml(issue: Issue, ctx: EmailContext): string {
     `<p style="${STYLE.count}">${escapeHtml(issue.countLine)}</p>`,
     ...issue.items.map((item) => itemHtml(item, ctx.feedbackLinks)),
   ];
-  if (authorTalks.length > 0) {
-    parts.push(
-      `<h3 style="${STYLE.h3}">${SECTION.authorTalks}</h3>`,
-      ...authorTalks.map((v) => videoHtml(issue, v)),
-    );
-  }
-  if (standalone.length > 0) {
-    parts.push(
-      `<h3 style="${STYLE.h3}">${SECTION.standaloneTalks}</h3>`,
-      ...standalone.map((v) => videoHtml(issue, v)),
-    );
+  for (const { heading, videos } of videoSections(issue)) {
+    parts.push(`<h3 style="${STYLE.h3}">${heading}</h3>`, ...videos.map((v) => videoHtml(issue, v)));
   }
   if (issue.notes.length > 0)
     parts.push(`<h3 style="${STYLE.h3}">${SECTION.notes}</h3>`, listHtml(issue.notes));
@@ -222,13 +211,7 @@ function textBody(issue: Issue, ctx: EmailContext): string {
     "",
   ];
   for (const item of issue.items) out.push(RULE, "", itemText(item, ctx.feedbackLinks), "");
-  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
-  const standalone = issue.videos.filter((v) => v.kind === "standalone");
-  for (const [heading, videos] of [
-    [SECTION.authorTalks, authorTalks],
-    [SECTION.standaloneTalks, standalone],
-  ] as const) {
-    if (videos.length === 0) continue;
+  for (const { heading, videos } of videoSections(issue)) {
     out.push(RULE, "", heading, "");
     for (const v of videos) out.push(videoText(issue, v), "");
   }

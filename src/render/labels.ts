@@ -41,6 +41,14 @@ export const SECTION = {
   rules: "Standing rules",
 } as const;
 
+/** The issue's talk sections in reading order (author talks, then standalone talks), empty ones left out. */
+export function videoSections(issue: Issue): { heading: string; videos: Video[] }[] {
+  return [
+    { heading: SECTION.authorTalks, videos: issue.videos.filter((v) => v.kind === "author-talk") },
+    { heading: SECTION.standaloneTalks, videos: issue.videos.filter((v) => v.kind === "standalone") },
+  ].filter((s) => s.videos.length > 0);
+}
+
 /** "For: <pick title>" on an author talk. */
 export function talkFor(issue: Issue, v: Video): string | undefined {
   const item = v.forItem ? issue.items.find((i) => i.candidateId === v.forItem) : undefined;

@@ -1,5 +1,5 @@
 import type { Issue, Item, Video } from "../issue";
-import { discussionLabel, SECTION, talkFor, videoFacts } from "./labels";
+import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 
 function yamlString(s: string): string {
   return JSON.stringify(s);
@@ -47,15 +47,9 @@ export function renderMarkdown(issue: Issue): string {
     "",
   ];
   for (const item of issue.items) out.push("---", "", itemMarkdown(item), "");
-  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
-  const standalone = issue.videos.filter((v) => v.kind === "standalone");
-  if (authorTalks.length > 0) {
-    out.push("---", "", `## ${SECTION.authorTalks}`, "");
-    for (const v of authorTalks) out.push(videoMarkdown(issue, v), "");
-  }
-  if (standalone.length > 0) {
-    out.push("---", "", `## ${SECTION.standaloneTalks}`, "");
-    for (const v of standalone) out.push(videoMarkdown(issue, v), "");
+  for (const { heading, videos } of videoSections(issue)) {
+    out.push("---", "", `## ${heading}`, "");
+    for (const v of videos) out.push(videoMarkdown(issue, v), "");
   }
   if (issue.notes.length > 0) {
     out.push("---", "", `### ${SECTION.notes}`);

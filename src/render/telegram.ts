@@ -10,7 +10,7 @@ import {
   type TelegramMessage,
 } from "../channels/telegram";
 import type { Issue, Item, Video } from "../issue";
-import { discussionLabel, SECTION, talkFor, videoFacts } from "./labels";
+import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 import { fieldToTelegramHtml } from "./text";
 
 export interface TelegramContext {
@@ -86,12 +86,7 @@ function blocksOf(issue: Issue): Block[] {
   issue.items.forEach((item, itemIndex) => {
     blocks.push({ text: itemBlock(item), itemIndex });
   });
-  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
-  const standalone = issue.videos.filter((v) => v.kind === "standalone");
-  for (const [heading, videos] of [
-    [SECTION.authorTalks, authorTalks],
-    [SECTION.standaloneTalks, standalone],
-  ] as const) {
+  for (const { heading, videos } of videoSections(issue)) {
     videos.forEach((v, i) => {
       const body = videoBlock(issue, v);
       blocks.push({ text: i === 0 ? `<b>${heading}</b>\n\n${body}` : body });

@@ -19,6 +19,7 @@
  */
 import katex from "katex";
 import { Marked, type Token, type Tokens } from "marked";
+import { decodeEntities } from "../html-entities";
 
 // ---------------------------------------------------------------------------------------------------------
 // TeX → Unicode
@@ -1119,28 +1120,6 @@ export function fieldToPlain(md: string): string {
 // ---------------------------------------------------------------------------------------------------------
 // Parity
 // ---------------------------------------------------------------------------------------------------------
-
-const NAMED_ENTITIES: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-  "#39": "'",
-};
-
-function decodeEntities(s: string): string {
-  return s.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+\d*);/gi, (m, name: string) => {
-    if (NAMED_ENTITIES[name] !== undefined) return NAMED_ENTITIES[name];
-    if (name[0] === "#") {
-      const code =
-        name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
-      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : m;
-    }
-    return m;
-  });
-}
 
 /**
  * The visible text of a rendered HTML fragment (web or email, or Telegram HTML), with every formula replaced

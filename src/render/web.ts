@@ -3,7 +3,7 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { layout, subscribeForm } from "../../templates/layout";
 import { gpuPageAssets, gpuPanelMarkup } from "../gpu/panel-markup";
 import type { Issue, Item, Video } from "../issue";
-import { discussionLabel, SECTION, talkFor, videoFacts } from "./labels";
+import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 import { fieldToHtml } from "./text";
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
@@ -66,16 +66,13 @@ ${forPick ? html`<p class="field">${forPick}</p>` : ""}
 
 /** The content of an issue, shared by the page and anything else embedding it. */
 export function issueContent(issue: Issue, ctx: WebContext): Markup {
-  const authorTalks = issue.videos.filter((v) => v.kind === "author-talk");
-  const standalone = issue.videos.filter((v) => v.kind === "standalone");
   const { received, rules } = issue.feedback;
   return html`<div class="issue-content">
 <h1>${issue.title}</h1>
 <p class="summary">${issue.summary}</p>
 <p class="count">${issue.countLine}</p>
 ${issue.items.map((item, i) => itemHtml(item, i, ctx))}
-${authorTalks.length > 0 ? html`<h3>${SECTION.authorTalks}</h3>${authorTalks.map((v) => videoHtml(issue, v))}` : ""}
-${standalone.length > 0 ? html`<h3>${SECTION.standaloneTalks}</h3>${standalone.map((v) => videoHtml(issue, v))}` : ""}
+${videoSections(issue).map(({ heading, videos }) => html`<h3>${heading}</h3>${videos.map((v) => videoHtml(issue, v))}`)}
 ${issue.notes.length > 0 ? html`<h3>${SECTION.notes}</h3><ul>${issue.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ""}
 ${
   received.length > 0 || rules.length > 0

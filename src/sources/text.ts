@@ -1,26 +1,8 @@
 /** Text normalization shared by the parsers and the relevance checks. */
 
-const namedEntities: Record<string, string> = {
-  amp: "&",
-  lt: "<",
-  gt: ">",
-  quot: '"',
-  apos: "'",
-  nbsp: " ",
-};
+import { decodeEntities } from "../html-entities";
 
-/** Decodes the HTML entities APIs leave in JSON strings (`&#39;`, `&amp;`, `&#x2F;`). */
-export function decodeEntities(text: string): string {
-  if (!text.includes("&")) return text;
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, code: string) => {
-    if (code[0] === "#") {
-      const n =
-        code[1] === "x" || code[1] === "X" ? Number.parseInt(code.slice(2), 16) : Number(code.slice(1));
-      return Number.isFinite(n) && n > 0 && n <= 0x10ffff ? String.fromCodePoint(n) : whole;
-    }
-    return namedEntities[code.toLowerCase()] ?? whole;
-  });
-}
+export { decodeEntities };
 
 /** Collapses runs of whitespace (arXiv wraps titles and abstracts at ~80 columns). */
 export function collapseWhitespace(text: string): string {

@@ -1,8 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { readerStateStub } from "../../durable-objects/reader-state";
+import { feedbackLink, feedbackTextLink, rulesLink } from "../../src/feedback-links";
 import { signToken } from "../../src/tokens";
-import { feedbackLink, feedbackTextLink, rulesLink } from "../../workers/routes/feedback";
 
 const SECRET = "test-token-secret";
 const SITE = "https://feed.example";

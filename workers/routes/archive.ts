@@ -1,12 +1,12 @@
 import { Hono } from "hono";
 import { getIssue, latestIssue, listIssues, recentIssues } from "../../d1/issues";
+import { feedbackLink } from "../../src/feedback-links";
 import type { Issue } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
 import { renderAtom } from "../../src/render/atom";
 import { renderMarkdown } from "../../src/render/markdown";
 import { renderArchivePage, renderErrorPage, renderIssuePage } from "../../src/render/web";
 import { appConfig } from "../config";
-import { feedbackLink } from "./feedback";
 
 /** The public archive: HTML pages, Markdown, canonical JSON and the Atom feed of the public reader. */
 export const archiveRoutes = new Hono<{ Bindings: Env }>();

@@ -12,19 +12,14 @@ import { html } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { z } from "zod";
 import { readerStateStub } from "../../durable-objects/reader-state";
+import { feedbackTextLink, rulesLink } from "../../src/feedback-links";
 import type { Rule } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
-import { signToken, verifyToken } from "../../src/tokens";
+import { verifyToken } from "../../src/tokens";
 import { layout } from "../../templates/layout";
 import { appConfig } from "../config";
 
 export const feedbackRoutes = new Hono<{ Bindings: Env }>();
-
-const DAY_S = 86_400;
-/** One-click links stay valid for a month: long enough to rate last week's issue. */
-export const FEEDBACK_TTL_S = 30 * DAY_S;
-/** Rules-management links are sent with each issue; a quarter is plenty. */
-export const RULES_TTL_S = 90 * DAY_S;
 
 const ReaderId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const VotePayload = z.object({
@@ -41,49 +36,6 @@ const TextForm = z.object({
   text: z.string().trim().min(1, "write a few words").max(4000, "at most 4,000 characters"),
 });
 const RemoveForm = z.object({ rule: z.string().min(1).max(100) });
-
-/** The one-click rating link for one item of one issue (purpose "feedback", 30 days). */
-export async function feedbackLink(
-  secret: string,
-  siteUrl: string,
-  readerId: string,
-  date: string,
-  itemId: string,
-  vote: "up" | "down",
-  now: Date,
-): Promise<string> {
-  const token = await signToken(
-    secret,
-    "feedback",
-    { r: readerId, d: date, i: itemId, v: vote },
-    FEEDBACK_TTL_S,
-    now,
-  );
-  return `${siteUrl.replace(/\/+$/, "")}/feedback/${token}`;
-}
-
-/** The link to the free-text feedback form for one issue (purpose "feedback-text", 30 days). */
-export async function feedbackTextLink(
-  secret: string,
-  siteUrl: string,
-  readerId: string,
-  date: string,
-  now: Date,
-): Promise<string> {
-  const token = await signToken(secret, "feedback-text", { r: readerId, d: date }, FEEDBACK_TTL_S, now);
-  return `${siteUrl.replace(/\/+$/, "")}/feedback/text/${token}`;
-}
-
-/** The link to the reader's standing-rules page (purpose "rules", 90 days). */
-export async function rulesLink(
-  secret: string,
-  siteUrl: string,
-  readerId: string,
-  now: Date,
-): Promise<string> {
-  const token = await signToken(secret, "rules", { r: readerId }, RULES_TTL_S, now);
-  return `${siteUrl.replace(/\/+$/, "")}/feedback/rules/${token}`;
-}
 
 type Ctx = Context<{ Bindings: Env }>;
 
