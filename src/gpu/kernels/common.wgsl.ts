@@ -52,3 +52,23 @@ export function f32Literal(value: number): string {
   const text = String(value);
   return /[.eE]/.test(text) ? text : `${text}.0`;
 }
+
+/**
+ * The bindings of the row-wise log-sum-exp kernels (fused and online): one layout, so the host binds
+ * both the same way and both feed the same finalize step.
+ */
+export const LSE_BINDINGS = /* wgsl */ `
+@group(0) @binding(0) var<storage, read> ownPoints: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> otherPoints: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read> otherPot: array<f32>;
+@group(0) @binding(3) var<storage, read> otherLogW: array<f32>;
+@group(0) @binding(4) var<storage, read_write> partialMax: array<f32>;
+@group(0) @binding(5) var<storage, read_write> partialSum: array<f32>;
+@group(1) @binding(0) var<uniform> params: Params;
+`;
+
+/** The sentinels of the streaming-max log-sum-exp, as WGSL constants. */
+export const LSE_SENTINELS = /* wgsl */ `
+const NEG_SENTINEL: f32 = ${f32Literal(NEG_SENTINEL)};
+const RUNNING_MAX_INIT: f32 = ${f32Literal(RUNNING_MAX_INIT)};
+`;

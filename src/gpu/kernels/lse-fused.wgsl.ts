@@ -1,4 +1,4 @@
-import { f32Literal, NEG_SENTINEL, PARAMS_STRUCT, RUNNING_MAX_INIT } from "./common.wgsl.ts";
+import { LSE_BINDINGS, LSE_SENTINELS, PARAMS_STRUCT } from "./common.wgsl.ts";
 
 /** Compile-time shape of the fused log-sum-exp kernel. */
 export interface FusedLseShape {
@@ -81,19 +81,12 @@ export function fusedLseWgsl(shape: FusedLseShape): string {
 
   return /* wgsl */ `
 ${PARAMS_STRUCT}
-@group(0) @binding(0) var<storage, read> ownPoints: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> otherPoints: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> otherPot: array<f32>;
-@group(0) @binding(3) var<storage, read> otherLogW: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partialMax: array<f32>;
-@group(0) @binding(5) var<storage, read_write> partialSum: array<f32>;
-@group(1) @binding(0) var<uniform> params: Params;
+${LSE_BINDINGS}
 const D4: u32 = ${d4}u;
 const WG: u32 = ${wg}u;
 const RB: u32 = ${rb}u;
 const TILE: u32 = ${tile}u;
-const NEG_SENTINEL: f32 = ${f32Literal(NEG_SENTINEL)};
-const RUNNING_MAX_INIT: f32 = ${f32Literal(RUNNING_MAX_INIT)};
+${LSE_SENTINELS}
 
 var<workgroup> tileY: array<vec4<f32>, ${tile * d4}>;
 var<workgroup> tileV: array<f32, ${tile}>;

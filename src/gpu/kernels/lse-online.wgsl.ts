@@ -1,4 +1,4 @@
-import { f32Literal, PARAMS_STRUCT, RUNNING_MAX_INIT } from "./common.wgsl.ts";
+import { f32Literal, LSE_BINDINGS, PARAMS_STRUCT, RUNNING_MAX_INIT } from "./common.wgsl.ts";
 
 /** Invocations per workgroup of the online baseline. */
 export const ONLINE_WORKGROUP_SIZE = 64;
@@ -13,13 +13,7 @@ export const ONLINE_WORKGROUP_SIZE = 64;
 export function onlineLseWgsl(d4: number): string {
   return /* wgsl */ `
 ${PARAMS_STRUCT}
-@group(0) @binding(0) var<storage, read> ownPoints: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> otherPoints: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> otherPot: array<f32>;
-@group(0) @binding(3) var<storage, read> otherLogW: array<f32>;
-@group(0) @binding(4) var<storage, read_write> partialMax: array<f32>;
-@group(0) @binding(5) var<storage, read_write> partialSum: array<f32>;
-@group(1) @binding(0) var<uniform> params: Params;
+${LSE_BINDINGS}
 
 const D4: u32 = ${d4}u;
 

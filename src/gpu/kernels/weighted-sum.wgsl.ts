@@ -1,4 +1,4 @@
-import { f32Literal, NEG_SENTINEL, PARAMS_STRUCT, RUNNING_MAX_INIT } from "./common.wgsl.ts";
+import { LSE_SENTINELS, PARAMS_STRUCT } from "./common.wgsl.ts";
 
 /**
  * What the kernel writes per row:
@@ -106,8 +106,7 @@ const DV4: u32 = ${dv4}u;
 const WG: u32 = ${wg}u;
 const RB: u32 = ${rb}u;
 const TILE: u32 = ${tile}u;
-const NEG_SENTINEL: f32 = ${f32Literal(NEG_SENTINEL)};
-const RUNNING_MAX_INIT: f32 = ${f32Literal(RUNNING_MAX_INIT)};
+${LSE_SENTINELS}
 
 var<workgroup> tileK: array<vec4<f32>, ${tile * d4}>;
 var<workgroup> tileV: array<vec4<f32>, ${tile * dv4}>;
