@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { processDeliveryBatch } from "../src/channels/delivery";
 import { DeliveryMessage, deliveryDeps } from "./delivery";
+import { unsubscribeByMail } from "./email";
 import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
 import { adminRoutes } from "./routes/admin";
 import { archiveRoutes } from "./routes/archive";
@@ -41,6 +42,11 @@ export default {
     ctx.waitUntil(
       runDaily(env, { trigger: `cron ${controller.cron}`, now: new Date(controller.scheduledTime) }),
     );
+  },
+
+  /** Mail to the feed's address: the mailto unsubscribe of RFC 2369/8058. */
+  async email(message, env) {
+    await unsubscribeByMail(message, env);
   },
 
   /** Build jobs and delivery jobs share the queue; each message says which it is. */

@@ -107,12 +107,15 @@ export function parseAddress(address: string): { name?: string; email: string } 
 
 /**
  * RFC 8058 one-click unsubscribe headers: an https URL that accepts `POST List-Unsubscribe=One-Click`
- * with no login or confirmation, plus a mailto fallback for clients that only do mail.
+ * with no login or confirmation, plus a mailto fallback for clients that only do mail. The mailto's
+ * subject carries the same signed token, so the Worker's email handler (`unsubscribeByMail`) can act on
+ * it without trusting the sender address.
  */
 export function listUnsubscribeHeaders(unsubscribeUrl: string, from: string): Record<string, string> {
   const mailbox = parseAddress(from).email;
+  const token = new URL(unsubscribeUrl).pathname.split("/").pop() ?? "";
   return {
-    "List-Unsubscribe": `<${unsubscribeUrl}>, <mailto:${mailbox}?subject=unsubscribe>`,
+    "List-Unsubscribe": `<${unsubscribeUrl}>, <mailto:${mailbox}?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`,
     "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
   };
 }
@@ -127,4 +130,9 @@ export async function deliveryMessageId(key: string, from: string): Promise<stri
   const hex = [...digest.slice(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join("");
   const host = parseAddress(from).email.split("@")[1] ?? "daily-feed.invalid";
   return `<${hex}@${host}>`;
+}
+
+/** The unsubscribe token in a mailto unsubscribe's subject ("unsubscribe <token>"), if any. */
+export function unsubscribeTokenOfSubject(subject: string | null): string | undefined {
+  return /\bunsubscribe\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/i.exec(subject ?? "")?.[1];
 }

@@ -111,7 +111,11 @@ describe("renderConfirmationEmail", () => {
 describe("listUnsubscribeHeaders", () => {
   it("offers an https one-click target and a mailto fallback (RFC 8058)", () => {
     const h = listUnsubscribeHeaders(unsubscribeUrl, "Daily Feed <feed@feed.example>");
-    expect(h["List-Unsubscribe"]).toBe(`<${unsubscribeUrl}>, <mailto:feed@feed.example?subject=unsubscribe>`);
+    // The mailto subject carries the same signed token as the https link, so mail alone is never trusted.
+    const token = unsubscribeUrl.split("/").pop() ?? "";
+    expect(h["List-Unsubscribe"]).toBe(
+      `<${unsubscribeUrl}>, <mailto:feed@feed.example?subject=${encodeURIComponent(`unsubscribe ${token}`)}>`,
+    );
     expect(h["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
   });
 });
@@ -141,7 +145,7 @@ describe("cloudflareTransport", () => {
       from: { name: "Daily Feed", email: "feed@feed.example" },
       to: "ada@example.org",
       headers: {
-        "List-Unsubscribe": `<${unsubscribeUrl}>, <mailto:feed@feed.example?subject=unsubscribe>`,
+        "List-Unsubscribe": `<${unsubscribeUrl}>, <mailto:feed@feed.example?subject=${encodeURIComponent(`unsubscribe ${unsubscribeUrl.split("/").pop() ?? ""}`)}>`,
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
       },
     });
