@@ -4,7 +4,6 @@ import type { ReaderProfile } from "./profile";
 import type { Corpus, ReaderModel, ScoredCandidate } from "./scoring";
 import { rankCandidates } from "./scoring";
 import { selectIssue } from "./select";
-import type { SourceFailure } from "./sources/types";
 import { distinctIntuitions } from "./writeup";
 import type { Writer } from "./writeup/types";
 
@@ -29,7 +28,7 @@ export interface ComposeInput {
   /** Feedback received since the previous issue, shown back in the feedback section. */
   feedback: Feedback[];
   /** What went wrong while gathering the day's candidates. */
-  failures: Pick<SourceFailure, "source" | "kind" | "message" | "status">[];
+  failures: { source: SourceName; kind: string; message: string; status?: number | undefined }[];
   /** Sources that answered with nothing on purpose (arXiv on a weekend). */
   quiet: SourceName[];
   writer: Writer;

@@ -3,7 +3,7 @@ import { candidatesByIds, candidatesOfDay, upsertCandidates } from "../d1/candid
 import { getIssue, insertIssue, listIssues } from "../d1/issues";
 import { activeReaders, ensureReader } from "../d1/readers";
 import { countIssueBuilt, finishRun, getRun, recordIngest, type SourceCount, startRun } from "../d1/runs";
-import type { Candidate, SourceName } from "../src/candidate";
+import { type Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
 import { identityKeys } from "../src/identity";
 import { composeIssue } from "../src/pipeline";
@@ -162,14 +162,14 @@ export async function buildReaderIssue(
       profile,
       rules,
       feedback,
-      failures: (run?.errors ?? []).map((e) => ({
-        ...e,
-        source: e.source as SourceName,
-        kind: e.kind as "http",
-      })),
-      quiet: Object.entries(run?.sourceCounts ?? {})
-        .filter(([, c]) => c.quiet)
-        .map(([s]) => s as SourceName),
+      failures: (run?.errors ?? []).flatMap((e) => {
+        const source = SourceName.safeParse(e.source);
+        return source.success ? [{ ...e, source: source.data }] : [];
+      }),
+      quiet: Object.entries(run?.sourceCounts ?? {}).flatMap(([s, c]) => {
+        const source = SourceName.safeParse(s);
+        return c.quiet && source.success ? [source.data] : [];
+      }),
       writer: writerFor(env),
       lookups: {
         authorTalks: (pick) => findAuthorTalks(ctx, pick),
