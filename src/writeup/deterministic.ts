@@ -158,6 +158,9 @@ const CUES: Record<Role, RegExp[]> = {
     /\binsight/i,
     /\bcan be (used|applied)/i,
     /\bopens?\b/i,
+    /\bapplications? (?:in|to|for)\b/i,
+    /\b(?:allows?|allowing)\b/i,
+    /\bcould (?:have|be|enable|help|serve|benefit|inform)\b/i,
     /\buseful\b/i,
     /\bscal(able|es)\b/i,
     /\bsuggest/i,
@@ -165,6 +168,14 @@ const CUES: Record<Role, RegExp[]> = {
     /\bgeneral\b|\bbroad/i,
   ],
 };
+
+/** Background any reader of the field already has: it opens many abstracts and says nothing about the paper. */
+const GENERIC_BACKGROUND =
+  /\b(?:fundamental|important|crucial|essential|central|key|powerful|popular) (?:class|role|problem|tool|task|component|paradigm|technique|topic)\b|\bplays? an? (?:\w+ )?role\b|\b(?:increasingly|widely) (?:used|adopted|prevalent|popular|studied|applied)\b|\b(?:has|have) (?:become|attracted|gained|emerged|been widely)\b|\bin recent years\b|\brecent(?:ly)? (?:years|advances|progress)\b|\bgrowing (?:demand|interest|body|popularity)\b|\bubiquitous\b|\bprevalent\b|\b(?:significant|considerable|increasing) attention\b|\b(?:have|has) shown (?:great|remarkable|significant|promising|impressive) (?:potential|success|promise|performance)\b/i;
+
+/** A concrete difficulty, as opposed to background: worth a sentence of the Intuition. */
+const SPECIFIC_PROBLEM =
+  /\bhowever\b|\bchalleng|\bremains? (?:an? )?(?:open|unclear|unexplored|underexplored|difficult|largely|elusive|poorly)|\blimit(?:ed|ation)|\bsuffer|\bstruggl|\bbottleneck|\b(?:costly|expensive|prohibitive|intractable|ill-posed)\b|\bfail|\black of\b|\bunderexplored|\bunexplored|\bpoorly understood|\bopen (?:problem|question)/i;
 
 const LABEL_ROLE: Record<string, Role> = {
   background: "problem",
@@ -203,6 +214,21 @@ function classify(texts: string[]): Sentence[] {
     scores.result += position * 1.2 + Math.min(2, quantitiesIn(plain).reduce((a, q) => a + q.weight, 0) / 2);
     scores.impact += position >= 0.6 ? 1 : 0;
     if (/^(we|in this (paper|work)|here,? we|this (paper|work|study))\b/i.test(plain)) scores.idea += 1.5;
+    // "We also…", "Finally, we…": a secondary contribution, not the idea
+    if (
+      /\b(?:we|they) (?:additionally|also|further)\b|^(?:Finally|Additionally|Moreover|Furthermore|Lastly)\b/i.test(
+        plain,
+      )
+    )
+      scores.idea -= 1;
+    // "Results show…" reports an outcome, it does not state the idea
+    if (/^(?:the )?(?:results?|experiments?|simulations?) (?:show|demonstrate|indicate)/i.test(plain))
+      scores.idea -= 2;
+    // "X form a fundamental class of…": background a reader already has
+    if (GENERIC_BACKGROUND.test(plain)) {
+      scores.idea -= 1.5;
+      scores.problem -= 1;
+    }
     const label = labelMatch?.[1] ? LABEL_ROLE[labelMatch[1].toLowerCase()] : undefined;
     if (label) scores[label] += 4;
     return { index, text, plain, scores, ...(label ? { label } : {}) };
@@ -382,6 +408,66 @@ function truncateWords(s: string, max: number): string {
   return `${cut.replace(/[,;:]$/, "")}…`;
 }
 
+/**
+ * Shortens a sentence to at most `max` words by ending it at a clause boundary (":", ";", "—" or ","),
+ * never inside math or brackets, so that it still reads as a whole sentence; undefined when no boundary
+ * leaves at least `min` words.
+ */
+function clauseCut(s: string, max: number, min = 8): string | undefined {
+  if (words(s) <= max) return s;
+  const math: string[] = [];
+  const masked = s.replace(MATH_SEGMENT, (m) => {
+    math.push(m);
+    return `\uE000${math.length - 1}\uE000`;
+  });
+  let pick: string | undefined;
+  for (const m of masked.matchAll(/[:;,](?=\s)|\s[—–](?=\s)/g)) {
+    const prefix = masked.slice(0, m.index).trim();
+    const n = words(prefix);
+    if (n > max) break;
+    const open = (prefix.match(/[([{]/g) ?? []).length;
+    const close = (prefix.match(/[)\]}]/g) ?? []).length;
+    if (n >= min && open === close) pick = prefix;
+  }
+  if (!pick) return undefined;
+  const restored = pick
+    .replace(/\uE000(\d+)\uE000/g, (_m, i: string) => math[Number(i)] ?? "")
+    // a clause that ends on a connective ("…, such as", "… and") is not a clause
+    .replace(/\s+(?:and|or|but|such as|including|e\.g\.|i\.e\.|which|where|while|with)$/i, "");
+  return ensurePeriod(restored);
+}
+
+const ANAPHORA_STOP = new Set(
+  "the a an of for in on to and or with by is are was were form forms these those such that this their its our we they from as at".split(
+    " ",
+  ),
+);
+
+/**
+ * "These states" out of context means nothing: names them from an earlier sentence ("Bosonic Gaussian
+ * thermal states form…" → "bosonic Gaussian thermal states").
+ */
+function resolveAnaphora(text: string, earlier: Sentence[]): string {
+  return mapOutsideMath(text, (t) =>
+    t.replace(/\b([Tt]hese|[Ss]uch) ([a-z][a-z-]*s)\b/g, (whole, _det: string, noun: string) => {
+      for (const prev of [...earlier].reverse()) {
+        const m = new RegExp(String.raw`((?:[A-Za-z][\w-]*\s+){1,4})${noun}\b`).exec(prev.plain);
+        if (!m?.[1]) continue;
+        const modifiers: string[] = [];
+        for (const w of m[1].trim().split(/\s+/).reverse()) {
+          if (ANAPHORA_STOP.has(w.toLowerCase())) break;
+          modifiers.unshift(w);
+        }
+        if (modifiers.length === 0) continue;
+        const first = modifiers[0] ?? "";
+        if (/^[A-Z][a-z]/.test(first) && m.index === 0) modifiers[0] = first.toLowerCase();
+        return `${modifiers.join(" ")} ${noun}`;
+      }
+      return whole;
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Fields
 // ---------------------------------------------------------------------------------------------------------
@@ -419,7 +505,7 @@ function best(
 }
 
 const DISCOURSE_MARKER =
-  /^(?:However|Moreover|Furthermore|Additionally|In addition|Besides|Meanwhile|Consequently|Overall|In conclusion|In summary|Finally|Specifically|Also|Thus|Hence|Therefore|In fact|Importantly|Notably|First|Second|Third|Lastly|To this end|In this context|For instance|For example|In particular|As a result|Then|Nevertheless|Nonetheless|Accordingly|Crucially),?\s+/i;
+  /^(?:However|Moreover|Furthermore|Further|Additionally|In addition|Besides|Meanwhile|Consequently|Overall|In conclusion|In summary|Finally|Specifically|Also|Thus|Hence|Therefore|In fact|Importantly|Notably|First|Second|Third|Lastly|To this end|In this context|For instance|For example|In particular|As a result|Then|Nevertheless|Nonetheless|Accordingly|Crucially),?\s+/i;
 
 /** A sentence from the abstract, ready to quote: third person, no dangling connective. */
 function tidy(s: string): string {
@@ -440,41 +526,60 @@ interface Plan {
   headline: { s: Sentence; quantity: Quantity } | undefined;
 }
 
+/** Word budget of the Intuition: two sentences, as in the examples. */
+const INTUITION_WORDS = 70;
+
+/** Beyond this, an Intuition sentence is ended at a clause boundary when it has one. */
+const LONG_SENTENCE = 45;
+
 /** Decides which sentences go where, so that no sentence is quoted twice. */
 function plan(a: Analysis): Plan {
   const formula = formulasIn(a.sentences).find((f) => f.score >= 3);
   const reserved = new Set<number>(formula ? [formula.sentence.index] : []);
-  const idea = best(a.sentences, "idea", reserved);
+  const notBackground = (s: Sentence) => !GENERIC_BACKGROUND.test(s.plain);
+  // the idea: what they do, or the key observation; background only when nothing else is there
+  const idea = best(a.sentences, "idea", reserved, notBackground) ?? best(a.sentences, "idea", reserved);
   const intuition: Sentence[] = [];
   if (idea) intuition.push(idea);
   const taken = new Set<number>([...reserved, ...intuition.map((s) => s.index)]);
-  const problem = best(
-    a.sentences,
-    "problem",
-    taken,
-    (s) => (!idea || s.index < idea.index) && s.scores.problem >= 1.5,
-  );
-  if (problem) {
-    intuition.push(problem);
-    taken.add(problem.index);
-    const prev = a.sentences.find((x) => x.index === problem.index - 1);
-    if (leansBack(problem) && prev && !taken.has(prev.index)) {
-      intuition.push(prev);
-      taken.add(prev.index);
-    }
-  }
-  // the mechanism: the best idea-like sentence after the idea, while the budget allows
   const budget = () => intuition.reduce((n, s) => n + words(s.plain), 0);
-  if (idea && budget() < 75) {
+  if (idea) {
+    // a second sentence: the concrete difficulty the idea answers, else the mechanism that follows it
+    const problem = best(
+      a.sentences,
+      "problem",
+      taken,
+      (s) =>
+        s.index < idea.index &&
+        SPECIFIC_PROBLEM.test(s.plain) &&
+        notBackground(s) &&
+        !leansBack(s) &&
+        words(s.plain) <= 40,
+    );
     const mechanism = best(
       a.sentences,
       "idea",
       taken,
-      (s) => s.index > idea.index && s.index <= idea.index + 3 && s.scores.idea >= 1 && s.scores.result < 2.5,
+      (s) =>
+        s.index > idea.index &&
+        s.index <= idea.index + 2 &&
+        s.scores.idea >= 1 &&
+        s.scores.result < 2.5 &&
+        notBackground(s),
     );
-    if (mechanism && budget() + words(mechanism.plain) <= 110) {
-      intuition.push(mechanism);
-      taken.add(mechanism.index);
+    // an idea that points back ("this transition") needs the sentence it points to
+    const context = /\b(?:this|these|such) (?!paper|work|study|article|note|end|way)[a-z]/i.test(idea.plain)
+      ? a.sentences.find(
+          (s) =>
+            s.index === idea.index - 1 && !taken.has(s.index) && notBackground(s) && words(s.plain) <= 40,
+        )
+      : undefined;
+    for (const second of [context, problem, mechanism]) {
+      if (second && budget() + words(second.plain) <= INTUITION_WORDS + 10) {
+        intuition.push(second);
+        taken.add(second.index);
+        break;
+      }
     }
   }
   intuition.sort((x, y) => x.index - y.index);
@@ -496,9 +601,20 @@ function intuitionOf(c: Candidate, a: Analysis, p: Plan): string {
   const lead = c.signals.aiSummary ?? c.signals.tldr;
   const parts: string[] = [];
   if (lead) parts.push(ensurePeriod(cleanAbstract(lead)));
+  let used = parts.reduce((n, t) => n + words(t), 0);
   for (const s of p.intuition) {
     if (lead && parts.length >= 2) break;
-    parts.push(truncateWords(tidy(s.text), 48));
+    const earlier = a.sentences.filter((x) => x.index < s.index && !p.intuition.includes(x));
+    const text = resolveAnaphora(tidy(s.text), earlier);
+    const room = INTUITION_WORDS - used;
+    // whole sentences only: a long one is ended at a clause boundary, never cut mid-clause
+    let fitted: string | undefined =
+      words(text) > LONG_SENTENCE ? (clauseCut(text, LONG_SENTENCE, 12) ?? text) : text;
+    if (words(fitted) > room + 10)
+      fitted = clauseCut(fitted, Math.max(room, 12), 12) ?? (parts.length === 0 ? fitted : undefined);
+    if (!fitted) continue;
+    parts.push(fitted);
+    used += words(fitted);
   }
   if (parts.length === 0) parts.push(ensurePeriod(c.title));
   return boldFirst(parts.join(" "), a.name);
@@ -587,7 +703,14 @@ function headlineText(p: Plan, inIntuition: boolean): string | undefined {
   return truncateWords(boldQuantities(reportVoice(tidy(s.text))), 60);
 }
 
-function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[]): { text: string; used: Set<number> } {
+interface Punch {
+  text: string;
+  used: Set<number>;
+  /** The claim sentence quoted under a background equation, which Significance may need more. */
+  claim?: number;
+}
+
+function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[], withClaim = true): Punch {
   const parts: string[] = [];
   const used = new Set<number>();
   if (p.headline) used.add(p.headline.s.index);
@@ -603,16 +726,15 @@ function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[]): { text: st
   const canonical = canonicalCandidates(a, tags)[0];
   // With a headline number, a background equation is only worth it when the title names its topic.
   const useCanonical = canonical && (!p.headline || canonical.inTitle || canonical.score >= 4);
+  // the paper's own headline number leads; the background equation follows it
+  const h = headlineText(p, headlineInIntuition);
+  if (h) parts.push(h);
   if (useCanonical) {
     parts.push(
       `The object underneath (${canonical.formula.topic}), schematically:\n$$\n${canonical.formula.tex}\n$$\n${upperFirst(canonical.formula.gloss)}.`,
     );
   }
-  const h = headlineText(p, headlineInIntuition);
-  if (h) {
-    parts.push(h);
-    return { text: parts.join("\n\n"), used };
-  }
+  if (h) return { text: parts.join("\n\n"), used };
   // no headline number: the main claim (a results sentence, else one with a plain figure)
   const claim =
     best(
@@ -621,8 +743,14 @@ function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[]): { text: st
       intuitionIdx,
       (s) =>
         s.scores.result >= 1.2 &&
-        /\b(show|find|indicat|demonstrat|reveal|outperform|achiev|improv|associated|yield)/i.test(s.plain),
-    ) ?? a.sentences.find((s) => !intuitionIdx.has(s.index) && quantitiesIn(s.plain).length > 0);
+        /\b(show|find|indicat|demonstrat|reveal|outperform|achiev|improv|associated|yield|prove|establish)/i.test(
+          s.plain,
+        ),
+    ) ??
+    a.sentences.find(
+      // a figure in the set-up ("Consider N particles on [0, β]") is not a claim
+      (s) => !intuitionIdx.has(s.index) && s.index > 0 && quantitiesIn(s.plain).length > 0,
+    );
   if (!useCanonical) {
     const fallback = archiveFormula(c);
     const hasNumber = claim ? quantitiesIn(claim.plain).length > 0 : false;
@@ -632,9 +760,10 @@ function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[]): { text: st
       );
     }
   }
-  if (claim) {
+  if (claim && (withClaim || parts.length === 0)) {
     parts.push(claimSentence(claim));
     used.add(claim.index);
+    return { text: parts.join("\n\n"), used, claim: claim.index };
   }
   return { text: parts.join("\n\n"), used };
 }
@@ -654,7 +783,7 @@ function lowerFirstWord(s: string): string {
   return m?.[1] && !/^(They|Their)$/.test(m[1]) ? `${m[1].toLowerCase()}${s.slice(m[1].length)}` : s;
 }
 
-function signalLine(c: Candidate): string | undefined {
+function signalBits(c: Candidate): string[] {
   const sig = c.signals;
   const bits: string[] = [];
   if (sig.hfUpvotes) bits.push(`${sig.hfUpvotes} upvotes on Hugging Face daily papers`);
@@ -666,7 +795,7 @@ function signalLine(c: Candidate): string | undefined {
     bits.push(`senior author h-index ${sig.maxAuthorHIndex}`);
   if (sig.hnPoints && sig.hnPoints >= 20) bits.push(`${sig.hnPoints} points on Hacker News`);
   if (sig.journalRef) bits.push(`published: ${sig.journalRef}`);
-  return bits.length > 0 ? `Signals: ${bits.join("; ")}.` : undefined;
+  return bits;
 }
 
 function codeLinkOf(text: string): string | undefined {
@@ -765,23 +894,136 @@ function topicPhrase(a: Analysis): string | undefined {
   return bestPhrase;
 }
 
+/** What a result makes possible ("enables", "allows", "could have applications in"). */
+const IMPLICATION =
+  /\b(?:enabl\w*|allow\w*|opens? (?:up|the door|a path|new)|pav\w* the way|(?:will|would|can|may|could) help|contribut\w* to|applications? (?:in|to|for)|could (?:have|be|enable|help|serve|benefit|inform)|implications?|makes? it possible|can be (?:used|applied|deployed|extended)|useful (?:for|in)|practical|suggests? that|offer\w* (?:a|an|new|promising)|provid\w* (?:a |an )?(?:practical|new|principled|effective|simple|scalable|unified|efficient)|without (?:sacrificing|affecting|retraining|requiring|invoking|any|loss|compromising)|can (?:extend|scale|handle|run|reach|match|serve))\b/i;
+/** A claim the paper makes about its own outcome. */
+const RESULT_VERB =
+  /\b(?:show(?:s|ed)?|finds? that|found that|(?:we|they) find|enhanc\w*|prove[sd]?|establish(?:es)?|reveal\w*|demonstrat\w*|outperform\w*|achiev\w*|improv\w*|reduc\w*|yield\w*|obtain\w*|surpass\w*|exceed\w*|recover\w*|turns? out|successfully|results? in|(?:is|are) observed that|perform\w* (?:competitively|comparably|on par|better|favorably)|(?:is|are) associated with)\b/i;
+const BASELINE =
+  /\b(?:compared (?:to|with)|relative to|versus|vs\.?|over|than|baselines?|state[- ]of[- ]the[- ]art|SOTA)\b/i;
+/** Sentences that describe the gap, not the result. */
+const PROBLEM_TALK =
+  /^(?:however|despite|though|although|yet)\b|\bfall(?:s)? short\b|\bstruggl\w*|\bremains? (?:unclear|challenging|an open|difficult|elusive|limited)/i;
+/** Weaker signs of the gap: they count only when the sentence claims nothing. */
+const GAP_TALK =
+  /\b(?:however|remains? (?:unclear|open|unknown|unsolved|largely)|lack\w*|(?:previous|existing|prior) (?:methods|work|approaches|studies))\b/i;
+
+/** How well a sentence says what changes if the result holds; below 2.5, not worth quoting. */
+function significanceScore(s: Sentence, total: number): number {
+  if (CODE_AVAILABILITY.test(s.plain) || words(s.plain) < 6) return Number.NEGATIVE_INFINITY;
+  const headline = quantitiesIn(s.plain).some((q) => q.weight >= 3);
+  const implication = IMPLICATION.test(s.plain);
+  const claim = RESULT_VERB.test(s.plain);
+  let score = 0;
+  if (implication) score += 3;
+  if (headline) score += 3;
+  if (claim) score += 2;
+  if ((headline || claim) && BASELINE.test(s.plain)) score += 1;
+  score += total <= 1 ? 0 : s.index / (total - 1);
+  if (PROBLEM_TALK.test(s.plain) && !headline && !implication) score -= 3;
+  else if (GAP_TALK.test(s.plain) && !claim && !implication) score -= 3;
+  // the opening sentence sets the scene; background any reader has is not an outcome
+  if (s.index === 0 && !implication) score -= 2.5;
+  if (GENERIC_BACKGROUND.test(s.plain)) score -= 3;
+  // "The former could…", "This is to be contrasted…": meaningless without the sentence before
+  if (/^(?:the former|the latter|this is|these are|such)\b/i.test(s.plain)) score -= 3;
+  else if (
+    leansBack(s) &&
+    !/^(?:it|this|these) (?:\w+ )?(?:enabl|allow|open|make|provid|offer)/i.test(s.plain)
+  )
+    score -= 1;
+  // a method description is Intuition material
+  if (/^[\w$-]+ (?:is|are) (?:an?|the) /i.test(s.plain) && !headline && !implication) score -= 2;
+  if (/^(?:we|they) (?:propose|introduce|present|develop|design)\b/i.test(s.plain) && !headline) score -= 2;
+  return score;
+}
+
+/** Lower-cases a leading function word ("The", "They", "Further") after a colon; names stay as they are. */
+function lowerLeadingWord(s: string): string {
+  const m = /^([A-Z][a-z]+)\b/.exec(s);
+  if (!m?.[1]) return s;
+  return /^(The|This|These|They|Their|It|Its|A|An|In|On|By|With|Using|For|Compared|Across|Under|When|Further|Experiments|Results|Our|Both|All|Such|Unlike|Although|While)$/.test(
+    m[1],
+  )
+    ? `${m[1].toLowerCase()}${s.slice(m[1].length)}`
+    : s;
+}
+
+/** The reader's interest the scorer named, when the paper's own text is about it. */
+function interestLead(explanation: MatchExplanation, a: Analysis): string | undefined {
+  const named = explanation.interests.filter((i) => i.trim().length > 0);
+  const hit = interestHits({ interests: named }, a.plainAll)[0];
+  return hit ? shortInterest(hit) : undefined;
+}
+
 function significanceOf(
   c: Candidate,
   a: Analysis,
   p: Plan,
-  punch: { text: string; used: Set<number> },
-): string {
+  punch: Punch,
+  explanation: MatchExplanation,
+  withStock = true,
+): string | undefined {
   const used = new Set<number>([...p.intuition.map((s) => s.index), ...punch.used]);
-  const topic = topicPhrase(a);
-  const parts = [stakes(contributionOf(a), topic)];
-  const pick =
-    best(a.sentences, "impact", used, (s) => s.scores.impact >= 1.5 && !CODE_AVAILABILITY.test(s.plain)) ??
-    best(a.sentences, "result", used, (s) => s.scores.result >= 1.5 && !CODE_AVAILABILITY.test(s.plain));
-  if (pick) parts.push(truncateWords(boldQuantities(reportVoice(tidy(pick.text))), 60));
+  const total = a.sentences.length;
+  const ranked = a.sentences
+    .filter((s) => !used.has(s.index))
+    .map((s) => ({ s, score: significanceScore(s, total) }))
+    .filter((x) => x.score >= 2.5)
+    .sort((x, y) => y.score - x.score || x.s.index - y.s.index);
+  const chosen: Sentence[] = [];
+  const first = ranked[0]?.s;
+  if (first) {
+    chosen.push(first);
+    // a second sentence of the other kind: the figure next to the implication, or the reverse
+    const firstIsImplication = IMPLICATION.test(first.plain);
+    const second = ranked.find(
+      (x) =>
+        x.s !== first &&
+        IMPLICATION.test(x.s.plain) !== firstIsImplication &&
+        words(first.plain) + words(x.s.plain) <= 70,
+    )?.s;
+    if (second) chosen.push(second);
+  } else {
+    // nothing that reads as an outcome: the best remaining result-role sentence, if any
+    const fallback = best(
+      a.sentences,
+      "result",
+      used,
+      (s) =>
+        s.scores.result >= 1.5 &&
+        s.index > 0 &&
+        !CODE_AVAILABILITY.test(s.plain) &&
+        !PROBLEM_TALK.test(s.plain) &&
+        !leansBack(s),
+    );
+    if (fallback) chosen.push(fallback);
+  }
+  chosen.sort((x, y) => x.index - y.index);
+  const quoted = chosen.map((s) => {
+    const text = boldQuantities(reportVoice(tidy(s.text)));
+    return clauseCut(text, 55) ?? truncateWords(text, 60);
+  });
+  const parts: string[] = [];
+  if (quoted.length === 0) {
+    if (!withStock) return undefined;
+    parts.push(stakes(contributionOf(a), topicPhrase(a)));
+  } else {
+    const interest = interestLead(explanation, a);
+    const [head, ...rest] = quoted;
+    parts.push(
+      interest && head ? `For your work on ${interest}: ${lowerLeadingWord(head)}` : (head ?? ""),
+      ...rest,
+    );
+  }
+  // code and outside signals share one closing sentence, so the field stays at three sentences
+  const extras: string[] = [];
   const code = codeLinkOf(c.summary);
-  if (code && !punch.text.includes(code)) parts.push(`Open-source implementation: ${code}.`);
-  const signals = signalLine(c);
-  if (signals) parts.push(signals);
+  if (code && !punch.text.includes(code)) extras.push(`open-source implementation: ${code}`);
+  const signals = signalBits(c);
+  if (signals.length > 0) extras.push(`signals: ${signals.join(", ")}`);
+  if (extras.length > 0) parts.push(`${upperFirst(extras.join("; "))}.`);
   return parts.join(" ");
 }
 
@@ -848,7 +1090,7 @@ const WEAK_WORDS = new Set([
 ]);
 
 /** Profile interests the text names: enough of each interest's specific words, matched as whole words. */
-function interestHits(profile: ReaderProfile, text: string): string[] {
+function interestHits(profile: Pick<ReaderProfile, "interests">, text: string): string[] {
   const lower = text.toLowerCase();
   return profile.interests.filter((interest) => {
     const content = interest
@@ -964,17 +1206,30 @@ function writeTool(input: WriteInput): Writeup {
 // The writer
 // ---------------------------------------------------------------------------------------------------------
 
+/** What every punch must carry: a formula or a figure. */
+const FORMULA_OR_FIGURE = /\$[^$]+\$|\d|orders? of magnitude/;
+
 function writePaper(input: WriteInput): Writeup {
   const c = input.candidate;
   const a = analyze(c);
   const p = plan(a);
-  const punch = punchOf(c, a, p, input.tags);
+  let punch = punchOf(c, a, p, input.tags);
+  let significance = significanceOf(c, a, p, punch, input.explanation, false);
+  if (!significance && punch.claim !== undefined) {
+    // the only outcome sentence sits under a background equation: it says more as the Significance
+    const lean = punchOf(c, a, p, input.tags, false);
+    const moved = significanceOf(c, a, p, lean, input.explanation, false);
+    if (moved && FORMULA_OR_FIGURE.test(lean.text)) {
+      punch = lean;
+      significance = moved;
+    }
+  }
   return {
     domain: domainOf(c, input.tags),
     timeCost: timeCostOf(c),
     intuition: intuitionOf(c, a, p),
     punch: punch.text,
-    significance: significanceOf(c, a, p, punch),
+    significance: significance ?? significanceOf(c, a, p, punch, input.explanation) ?? "",
     whyItMatches: whyItMatchesOf(a, input.explanation, input.profile),
   };
 }

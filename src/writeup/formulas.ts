@@ -217,10 +217,29 @@ export const CANONICAL_FORMULAS: CanonicalFormula[] = [
       "an outcome per unit i and period t, with unit effects αᵢ absorbing what does not change over time",
   },
   {
+    // Before the quantum entries: a paper on the geometry of (quantum) states is about a metric, not dynamics.
+    topic: "information geometry",
+    pattern:
+      /information[- ]geometr|fisher[- ](?:information|metric|rao)|natural gradient|\bbures\b|kubo[- ]mori|quantum fisher|statistical manifold/i,
+    tex: String.raw`g_{ij}(\theta)=\mathbb E_{p_\theta}\big[\partial_i\log p_\theta\,\partial_j\log p_\theta\big],\qquad \mathrm{KL}\big(p_\theta\,\|\,p_{\theta+d\theta}\big)\approx\tfrac12\,d\theta^\top g(\theta)\,d\theta`,
+    gloss:
+      "the Fisher metric is the curvature of the KL divergence, which turns a parameter space into a Riemannian manifold (for quantum states, the Bures and Kubo–Mori metrics play its role)",
+  },
+  {
+    // Only when the paper is about time evolution: "Hamiltonian" or "quantum state" alone is not dynamics.
     topic: "quantum dynamics",
-    pattern: /quantum|schr[öo]dinger|hamiltonian/i,
+    pattern:
+      /schr[öo]dinger equation|quantum (?:dynamics|evolution|quench(?:es)?|walks?)|(?:unitary|real[- ]time|time) evolution|hamiltonian (?:dynamics|simulation)/i,
     tex: String.raw`i\hbar\,\partial_t\lvert\psi(t)\rangle=H\lvert\psi(t)\rangle`,
     gloss: "the state evolves unitarily under the Hamiltonian H",
+  },
+  {
+    topic: "quantum states",
+    pattern:
+      /quantum (?:states?|information|channels?|entangle\w*)|density (?:matrix|matrices|operators?)|entangle\w*|qubits?/i,
+    tex: String.raw`\rho\succeq0,\quad \operatorname{tr}\rho=1,\qquad S(\rho)=-\operatorname{tr}\,\rho\log\rho`,
+    gloss:
+      "a quantum state is a density operator ρ; its von Neumann entropy S measures how mixed it is (a Gibbs state is ρ ∝ e^{−βH})",
   },
   {
     topic: "statistical mechanics",
