@@ -48,6 +48,21 @@ interface Row {
   status: string;
 }
 
+/** A row for a kernel that did not run at this size, saying why. */
+function notRun(kernel: Kernel, base: Pick<Row, "n" | "m" | "d" | "iters">, status: string): Row {
+  return {
+    kernel,
+    ...base,
+    ms_per_iter: null,
+    gflops: null,
+    fraction_of_peak: null,
+    memory_bytes: null,
+    max_rel_error: null,
+    error_kind: "",
+    status,
+  };
+}
+
 function parseArgs(argv: string[]) {
   const value = (name: string) => {
     const i = argv.indexOf(`--${name}`);
@@ -242,34 +257,16 @@ async function main(): Promise<number> {
             });
           }
         } else if (args.kernels.includes("cpu")) {
-          rows.push({
-            kernel: "cpu",
-            ...base,
-            ms_per_iter: null,
-            gflops: null,
-            fraction_of_peak: null,
-            memory_bytes: null,
-            max_rel_error: null,
-            error_kind: "",
-            status: `skipped: n > --cpu-max ${args.cpuMax}`,
-          });
+          rows.push(notRun("cpu", base, `skipped: n > --cpu-max ${args.cpuMax}`));
         }
       }
       for (const kernel of ["fused", "online", "tensorized"] as const) {
         if (!args.kernels.includes(kernel)) continue;
         // The online baseline needs minutes per iteration there on a CPU driver; the others fail fast or finish.
         if (kernel === "online" && ctx.adapter.software && n > 4096 && d > 16 && !args.full) {
-          rows.push({
-            kernel,
-            ...base,
-            ms_per_iter: null,
-            gflops: null,
-            fraction_of_peak: null,
-            memory_bytes: null,
-            max_rel_error: null,
-            error_kind: "",
-            status: "skipped on a software adapter (minutes per iteration); --full runs it",
-          });
+          rows.push(
+            notRun(kernel, base, "skipped on a software adapter (minutes per iteration); --full runs it"),
+          );
           continue;
         }
         try {
@@ -277,17 +274,8 @@ async function main(): Promise<number> {
           rows.push({ kernel, ...base, gflops: null, fraction_of_peak: null, ...timed });
         } catch (error) {
           ctx.errors.splice(0);
-          rows.push({
-            kernel,
-            ...base,
-            ms_per_iter: null,
-            gflops: null,
-            fraction_of_peak: null,
-            memory_bytes: null,
-            max_rel_error: null,
-            error_kind: "",
-            status: `failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
-          });
+          const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
+          rows.push(notRun(kernel, base, `failed: ${reason}`));
         }
       }
       const flops = sinkhornFlopsPerIteration(n, n, d);

@@ -260,17 +260,17 @@ export function attentionReference(
 }
 
 /**
- * Column sums of the plan of potentials (f, g) at ε, Σ_i a_i·b_j·exp((f_i + g_j − C_ij)/ε), without storing
- * the plan.
+ * Visits every entry of the plan of potentials (f, g) at ε with positive weights,
+ * P_ij = a_i·b_j·exp((f_i + g_j − C_ij)/ε), C_ij = c‖x_i − y_j‖², without storing the plan.
  */
-export function planColumnSums(
+function forEachPlanEntry(
   p: PreparedProblem,
   f: ArrayLike<number>,
   g: ArrayLike<number>,
   epsilon: number,
   costScale: number,
-): Float64Array {
-  const sums = new Float64Array(p.m);
+  visit: (i: number, j: number, entry: number) => void,
+): void {
   for (let i = 0; i < p.n; i++) {
     const a = p.a[i] ?? 0;
     if (a === 0) continue;
@@ -282,9 +282,26 @@ export function planColumnSums(
         const diff = (p.x[i * p.d + c] ?? 0) - (p.y[j * p.d + c] ?? 0);
         dist += diff * diff;
       }
-      sums[j] = (sums[j] ?? 0) + a * b * Math.exp(((f[i] ?? 0) + (g[j] ?? 0) - costScale * dist) / epsilon);
+      visit(i, j, a * b * Math.exp(((f[i] ?? 0) + (g[j] ?? 0) - costScale * dist) / epsilon));
     }
   }
+}
+
+/**
+ * Column sums of the plan of potentials (f, g) at ε, Σ_i a_i·b_j·exp((f_i + g_j − C_ij)/ε), without storing
+ * the plan.
+ */
+export function planColumnSums(
+  p: PreparedProblem,
+  f: ArrayLike<number>,
+  g: ArrayLike<number>,
+  epsilon: number,
+  costScale: number,
+): Float64Array {
+  const sums = new Float64Array(p.m);
+  forEachPlanEntry(p, f, g, epsilon, costScale, (_, j, w) => {
+    sums[j] = (sums[j] ?? 0) + w;
+  });
   return sums;
 }
 
@@ -300,19 +317,9 @@ export function transportPlan(
   costScale: number,
 ): Float64Array {
   const plan = new Float64Array(p.n * p.m);
-  for (let i = 0; i < p.n; i++) {
-    for (let j = 0; j < p.m; j++) {
-      let dist = 0;
-      for (let c = 0; c < p.d; c++) {
-        const diff = (p.x[i * p.d + c] ?? 0) - (p.y[j * p.d + c] ?? 0);
-        dist += diff * diff;
-      }
-      const a = p.a[i] ?? 0;
-      const b = p.b[j] ?? 0;
-      plan[i * p.m + j] =
-        a > 0 && b > 0 ? a * b * Math.exp(((f[i] ?? 0) + (g[j] ?? 0) - costScale * dist) / epsilon) : 0;
-    }
-  }
+  forEachPlanEntry(p, f, g, epsilon, costScale, (i, j, w) => {
+    plan[i * p.m + j] = w;
+  });
   return plan;
 }
 
@@ -327,20 +334,8 @@ export function applyPlanReference(
   dv: number,
 ): Float64Array {
   const out = new Float64Array(p.n * dv);
-  for (let i = 0; i < p.n; i++) {
-    const a = p.a[i] ?? 0;
-    if (a === 0) continue;
-    for (let j = 0; j < p.m; j++) {
-      const b = p.b[j] ?? 0;
-      if (b === 0) continue;
-      let dist = 0;
-      for (let c = 0; c < p.d; c++) {
-        const diff = (p.x[i * p.d + c] ?? 0) - (p.y[j * p.d + c] ?? 0);
-        dist += diff * diff;
-      }
-      const w = a * b * Math.exp(((f[i] ?? 0) + (g[j] ?? 0) - costScale * dist) / epsilon);
-      for (let c = 0; c < dv; c++) out[i * dv + c] = (out[i * dv + c] ?? 0) + w * (values[j * dv + c] ?? 0);
-    }
-  }
+  forEachPlanEntry(p, f, g, epsilon, costScale, (i, j, w) => {
+    for (let c = 0; c < dv; c++) out[i * dv + c] = (out[i * dv + c] ?? 0) + w * (values[j * dv + c] ?? 0);
+  });
   return out;
 }
