@@ -164,6 +164,17 @@ export async function deliveryCounts(
 
 /** The ledger over D1: every state change is one conditional statement, so concurrent senders cannot race. */
 export function d1Ledger(db: SqlDatabase): DeliveryLedger {
+  /** Ends a pending delivery for good (failed or skipped), keeping why; a sent row is never touched. */
+  async function endPending(key: DeliveryKey, status: "failed" | "skipped", why: string, now: Date) {
+    await db
+      .prepare(
+        `UPDATE deliveries SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?
+         WHERE ${KEY_WHERE} AND status = 'pending'`,
+      )
+      .bind(status, why, now.toISOString(), ...keyValues(key))
+      .run();
+  }
+
   return {
     async claim(key, now, leaseSeconds): Promise<ClaimedDelivery | ClaimRefusal> {
       const at = now.toISOString();
@@ -227,23 +238,11 @@ export function d1Ledger(db: SqlDatabase): DeliveryLedger {
     },
 
     async markFailed(key, error, now) {
-      await db
-        .prepare(
-          `UPDATE deliveries SET status = 'failed', lease_until = NULL, last_error = ?, updated_at = ?
-           WHERE ${KEY_WHERE} AND status = 'pending'`,
-        )
-        .bind(error.slice(0, 1000), now.toISOString(), ...keyValues(key))
-        .run();
+      await endPending(key, "failed", error.slice(0, 1000), now);
     },
 
     async markSkipped(key, reason, now) {
-      await db
-        .prepare(
-          `UPDATE deliveries SET status = 'skipped', lease_until = NULL, last_error = ?, updated_at = ?
-           WHERE ${KEY_WHERE} AND status = 'pending'`,
-        )
-        .bind(reason, now.toISOString(), ...keyValues(key))
-        .run();
+      await endPending(key, "skipped", reason, now);
     },
   };
 }

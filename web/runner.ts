@@ -246,17 +246,23 @@ async function runSinkhornGpu(ctx: GpuContext, params: PanelParams, view: PanelV
   }
 }
 
-async function runSinkhornCpu(params: PanelParams, view: PanelView, worker: CpuWorker) {
-  const n = Math.min(params.n, CPU_FALLBACK_MAX_N.sinkhorn);
-  const { d, epsilon } = params;
-  const spec: ProblemSpec = { type: "clouds", n, m: n, d, seed: 1 };
+/** The result list of a CPU-fallback run, labelled as such, with the size cap stated when it applied. */
+function cpuFallbackResults(view: PanelView, n: number, requested: number): ResultList {
   const results = new ResultList(view.results);
   results.set(
     "backend",
     "Backend",
     "CPU fallback — float64 in a Web Worker (this browser has no WebGPU)",
   ).dataset.backend = "cpu";
-  if (n < params.n) results.set("note", "Note", `the CPU fallback runs at most n = ${n}`);
+  if (n < requested) results.set("note", "Note", `the CPU fallback runs at most n = ${n}`);
+  return results;
+}
+
+async function runSinkhornCpu(params: PanelParams, view: PanelView, worker: CpuWorker) {
+  const n = Math.min(params.n, CPU_FALLBACK_MAX_N.sinkhorn);
+  const { d, epsilon } = params;
+  const spec: ProblemSpec = { type: "clouds", n, m: n, d, seed: 1 };
+  const results = cpuFallbackResults(view, n, params.n);
   const samples: MarginalErrorSample[] = [];
   const curveHolder = document.createElement("div");
   figure(view.results, "Marginal error (L1, rows + columns) per iteration", curveHolder);
@@ -368,13 +374,7 @@ async function runAttentionCpu(params: PanelParams, view: PanelView, worker: Cpu
   const { d } = params;
   const spec = attentionSpec(n, d);
   const epsilon = Math.sqrt(d);
-  const results = new ResultList(view.results);
-  results.set(
-    "backend",
-    "Backend",
-    "CPU fallback — float64 in a Web Worker (this browser has no WebGPU)",
-  ).dataset.backend = "cpu";
-  if (n < params.n) results.set("note", "Note", `the CPU fallback runs at most n = ${n}`);
+  const results = cpuFallbackResults(view, n, params.n);
   view.status("Computing attention on the CPU (Web Worker)…");
   const attention = await worker.request<"attention">({ kind: "attention", spec, withTransport: true });
   const transport = attention.transport;
