@@ -10,8 +10,8 @@ const baseUrl = (fallback: string) =>
 const secret = z.preprocess(unsetIfBlank, z.string().trim().min(1).optional());
 const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 
-/** Defaults are the live endpoints, as in wrangler.toml. */
-const SourceVars = z.object({
+/** The sources section of the configuration (src/config.ts); defaults are the live endpoints. */
+export const SourceVars = z.object({
   ARXIV_API_URL: baseUrl("https://export.arxiv.org/api/query"),
   ARXIV_RSS_URL: baseUrl("https://rss.arxiv.org/rss"),
   HF_API_URL: baseUrl("https://huggingface.co/api"),
@@ -30,22 +30,11 @@ const SourceVars = z.object({
   S2_API_KEY: secret,
   GITHUB_TOKEN: secret,
   YOUTUBE_API_KEY: secret,
-  SITE_URL: z.preprocess(unsetIfBlank, z.string().optional()),
 });
+type SourceVars = z.infer<typeof SourceVars>;
 
-/**
- * The sources' configuration from the Worker's vars and secrets (names as in wrangler.toml).
- * Throws one clear error naming every bad variable; blank values count as unset.
- */
-export function sourceConfigFromVars(vars: Record<string, string | undefined>): SourceConfig {
-  const parsed = SourceVars.safeParse(vars);
-  if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "(vars)"}: ${i.message}`)
-      .join("; ");
-    throw new Error(`invalid source configuration: ${problems}`);
-  }
-  const v = parsed.data;
+/** The sources' configuration from parsed vars; `siteUrl` goes into the User-Agent. */
+export function sourceConfigOf(v: SourceVars, siteUrl: string | undefined): SourceConfig {
   const config: SourceConfig = {
     arxivApiUrl: v.ARXIV_API_URL,
     arxivRssUrl: v.ARXIV_RSS_URL,
@@ -57,10 +46,25 @@ export function sourceConfigFromVars(vars: Record<string, string | undefined>): 
     hnApiUrl: v.HN_API_URL,
     arxivCategories: v.ARXIV_CATEGORIES,
     // arXiv asks API clients to identify themselves and give a way to reach them.
-    userAgent: `DailyFeed/0.1 (personal research digest${v.SITE_URL ? `; +${v.SITE_URL}` : ""})`,
+    userAgent: `DailyFeed/0.1 (personal research digest${siteUrl ? `; +${siteUrl}` : ""})`,
   };
   if (v.S2_API_KEY) config.s2ApiKey = v.S2_API_KEY;
   if (v.GITHUB_TOKEN) config.githubToken = v.GITHUB_TOKEN;
   if (v.YOUTUBE_API_KEY) config.youtubeApiKey = v.YOUTUBE_API_KEY;
   return config;
+}
+
+/**
+ * The sources' configuration alone (the CLI and source tests; the Worker parses it as a section of
+ * src/config.ts). Throws one clear error naming every bad variable; blank values count as unset.
+ */
+export function sourceConfigFromVars(vars: Record<string, string | undefined>): SourceConfig {
+  const parsed = SourceVars.safeParse(vars);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join(".") || "(vars)"}: ${i.message}`)
+      .join("; ");
+    throw new Error(`invalid source configuration: ${problems}`);
+  }
+  return sourceConfigOf(parsed.data, vars.SITE_URL?.trim() || undefined);
 }
