@@ -9,7 +9,7 @@ const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1/mig
 const testBindings = {
   TEST_MIGRATIONS: migrations,
   TOKEN_SECRET: "test-token-secret",
-  ADMIN_TOKEN: "test-admin-token",
+  ADMIN_TOKEN: "test-admin-token-0123456789abcdef",
   TELEGRAM_BOT_TOKEN: "123456:TEST",
   TELEGRAM_WEBHOOK_SECRET: "test_webhook_secret",
   SITE_URL: "https://feed.example",

@@ -1,39 +1,42 @@
-import { z } from "zod";
+/**
+ * The Worker's side of the configuration: the bindings it may have, the Hono environment every
+ * route shares, and the one parsed `Config` per isolate (src/config.ts holds the schema).
+ */
+
+import type { SendEmailBinding } from "../src/channels/mail";
+import { type Config, parseConfig } from "../src/config";
 
 /**
- * The Worker's configuration, parsed once from the environment: bad config is a clear error at
- * the entry point, not a crash later. Secrets are optional here; features that need one say so.
+ * The generated `Env` (wrangler.toml) plus the bindings a deployment may add: they are optional,
+ * so code checks for them instead of casting `env`.
  */
-export const AppConfig = z.object({
-  SITE_URL: z.url().transform((u) => u.replace(/\/+$/, "")),
-  PUBLIC_READER: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/),
-  SOURCE_MODE: z.enum(["replay", "live"]),
-  WRITER: z.enum(["deterministic", "llm"]).default("deterministic"),
-  LLM_MODEL: z.string().default("@cf/meta/llama-3.3-70b-instruct-fp8-fast"),
-  LLM_API_URL: z.url().optional(),
-  LLM_API_KEY: z.string().optional(),
-  TOKEN_SECRET: z.string().min(16).optional(),
-  ADMIN_TOKEN: z.string().min(8).optional(),
-});
-export type AppConfig = z.infer<typeof AppConfig>;
-
-const cache = new WeakMap<object, AppConfig>();
-
-/** Parses (once per env object) the configuration the app needs. */
-export function appConfig(env: Env): AppConfig {
-  const hit = cache.get(env);
-  if (hit) return hit;
-  const parsed = AppConfig.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`invalid Worker configuration: ${z.prettifyError(parsed.error)}`);
-  }
-  cache.set(env, parsed.data);
-  return parsed.data;
+export interface Bindings extends Env {
+  /** Workers AI, for `WRITER="llm"` without `LLM_API_URL`. */
+  AI?: { run(model: string, input: unknown): Promise<unknown> };
+  /** The `send_email` binding, for `EMAIL_TRANSPORT="cloudflare"`. */
+  EMAIL?: SendEmailBinding;
 }
 
-/** The string vars and secrets of `env`, for modules that take plain key/value config. */
-export function stringVars(env: Env): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(env)) if (typeof v === "string") out[k] = v;
-  return out;
+/** What every request's context carries, set by `requestContext`. */
+export interface AppEnv {
+  Bindings: Bindings;
+  Variables: { config: Config; requestId: string };
+}
+
+const cache = new WeakMap<object, Config>();
+
+/**
+ * The configuration of `env`, parsed once per isolate (the runtime hands the same `env` object to
+ * every invocation). Throws `ConfigError` when a core variable is bad.
+ */
+export function configOf(env: Bindings): Config {
+  const hit = cache.get(env);
+  if (hit) return hit;
+  const config = parseConfig(env as unknown as Record<string, unknown>);
+  if (config.problems.length > 0) {
+    // Once per isolate: the operator sees which feature is off and why (names only, no values).
+    console.warn(JSON.stringify({ config: "features off", problems: config.problems }));
+  }
+  cache.set(env, config);
+  return config;
 }

@@ -8,7 +8,6 @@
 import { getIssue } from "../d1/issues";
 import { d1Ledger, d1MailStore, pendingDeliveries, seedDeliveries } from "../d1/ledger";
 import { d1Recipients } from "../d1/subscriptions";
-import { type DeliveryConfig, deliveryConfig, requireTokenSecret } from "../src/channels/config";
 import {
   type DeliveryDeps,
   DeliveryMessage,
@@ -16,15 +15,12 @@ import {
   processDeliveryBatch,
 } from "../src/channels/delivery";
 import { unsubscribeUrl } from "../src/channels/links";
-import {
-  captureTransport,
-  cloudflareTransport,
-  type MailTransport,
-  type SendEmailBinding,
-} from "../src/channels/mail";
+import { captureTransport, cloudflareTransport, type MailTransport } from "../src/channels/mail";
 import { smtpTransport } from "../src/channels/smtp.worker";
 import { TelegramClient } from "../src/channels/telegram";
+import type { Config } from "../src/config";
 import { feedbackLink, feedbackTextLink } from "../src/feedback-links";
+import { type Bindings, configOf } from "./config";
 
 export { DeliveryMessage };
 
@@ -33,58 +29,55 @@ const SEND_BATCH_MAX = 100;
 /** Ledger rows read per page while enqueueing (keeps each D1 result small). */
 const PAGE = 1000;
 
-/** The mail transport `EMAIL_TRANSPORT` names. */
-export function emailTransport(env: Env, config: DeliveryConfig = deliveryConfig(env)): MailTransport {
-  switch (config.EMAIL_TRANSPORT) {
+/**
+ * The mail transport `EMAIL_TRANSPORT` names; throws (naming the variable) when mail is
+ * misconfigured or the transport's binding is missing.
+ */
+export function emailTransport(env: Bindings, { email }: Config): MailTransport {
+  if (!email) throw new Error("mail is misconfigured (see the EMAIL_* and SMTP_* problems logged at start)");
+  switch (email.transport) {
     case "capture":
       return captureTransport(d1MailStore(env.DB));
     case "smtp":
-      return smtpTransport({
-        host: config.SMTP_HOST,
-        port: config.SMTP_PORT,
-        secure: config.SMTP_SECURE,
-        user: config.SMTP_USER,
-        pass: config.SMTP_PASS,
-      });
-    case "cloudflare": {
-      // The send_email binding is optional in wrangler.toml, so it is not in the generated Env.
-      const binding = (env as unknown as { EMAIL?: SendEmailBinding }).EMAIL;
-      if (!binding) throw new Error('EMAIL_TRANSPORT="cloudflare" needs a send_email binding named EMAIL');
-      return cloudflareTransport(binding);
-    }
+      return smtpTransport(email.smtp);
+    case "cloudflare":
+      if (!env.EMAIL) throw new Error('EMAIL_TRANSPORT="cloudflare" needs a send_email binding named EMAIL');
+      return cloudflareTransport(env.EMAIL);
   }
 }
 
-/** The Telegram client, or undefined when no bot token is configured. */
-export function telegramClient(
-  env: Env,
-  config: DeliveryConfig = deliveryConfig(env),
-): TelegramClient | undefined {
-  return config.TELEGRAM_BOT_TOKEN
-    ? new TelegramClient({ token: config.TELEGRAM_BOT_TOKEN, apiUrl: config.TELEGRAM_API_URL })
+/** The Telegram client, or undefined when no (valid) bot token is configured. */
+export function telegramClient({ telegram }: Config): TelegramClient | undefined {
+  return telegram.botToken
+    ? new TelegramClient({ token: telegram.botToken, apiUrl: telegram.apiUrl })
     : undefined;
 }
 
 /** Everything delivery needs, built from the Worker's bindings; `overrides` lets tests swap a part. */
-export function deliveryDeps(env: Env, overrides: Partial<DeliveryDeps> = {}): DeliveryDeps {
-  const config = deliveryConfig(env);
-  const secret = requireTokenSecret(config);
+export function deliveryDeps(
+  env: Bindings,
+  config: Config,
+  overrides: Partial<DeliveryDeps> = {},
+): DeliveryDeps {
+  const secret = config.tokens?.secret;
+  if (!secret) throw new Error("TOKEN_SECRET is not set or too short (wrangler secret put TOKEN_SECRET)");
+  const siteUrl = config.site.url;
   const now = overrides.now ?? (() => new Date());
-  const telegram = telegramClient(env, config);
+  const telegram = telegramClient(config);
   return {
     ledger: d1Ledger(env.DB),
     recipients: d1Recipients(env.DB),
     loadIssue: (readerId, date) => getIssue(env.DB, readerId, date),
     mail: emailTransport(env, config),
-    mailFrom: config.EMAIL_FROM,
+    mailFrom: config.email?.from ?? "",
     ...(telegram ? { telegram } : {}),
     links: {
-      unsubscribe: (subscriptionId) => unsubscribeUrl(secret, config.SITE_URL, subscriptionId, now()),
+      unsubscribe: (subscriptionId) => unsubscribeUrl(secret, siteUrl, subscriptionId, now()),
       feedback: async (readerId, date, itemId, vote) =>
-        `${await feedbackLink(secret, config.SITE_URL, readerId, date, itemId, vote, now())}?via=email`,
-      note: (readerId, date) => feedbackTextLink(secret, config.SITE_URL, readerId, date, now()),
+        `${await feedbackLink(secret, siteUrl, readerId, date, itemId, vote, now())}?via=email`,
+      note: (readerId, date) => feedbackTextLink(secret, siteUrl, readerId, date, now()),
     },
-    siteUrl: config.SITE_URL,
+    siteUrl,
     now,
     ...overrides,
   };
@@ -95,7 +88,7 @@ export function deliveryDeps(env: Env, overrides: Partial<DeliveryDeps> = {}): D
  * queues one message per still-pending row, 100 per `sendBatch`. Rerunning it queues only what has
  * not been sent. Returns the number of messages queued.
  */
-export async function enqueueDelivery(env: Env, readerId: string, date: string): Promise<number> {
+export async function enqueueDelivery(env: Bindings, readerId: string, date: string): Promise<number> {
   await seedDeliveries(env.DB, readerId, date, new Date());
   let queued = 0;
   let after: { subscriptionId: string; channel: "email" | "telegram" } | null = null;
@@ -127,8 +120,8 @@ export async function enqueueDelivery(env: Env, readerId: string, date: string):
 /** Sends a batch of delivery messages; each is acked when done (or failed for good), retried otherwise. */
 export async function handleDeliveryBatch(
   batch: MessageBatch<DeliveryMessage>,
-  env: Env,
+  env: Bindings,
   overrides: Partial<DeliveryDeps> = {},
 ): Promise<DeliveryOutcome[]> {
-  return processDeliveryBatch(batch.messages, deliveryDeps(env, overrides));
+  return processDeliveryBatch(batch.messages, deliveryDeps(env, configOf(env), overrides));
 }

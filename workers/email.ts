@@ -1,7 +1,8 @@
 import { deactivateSubscription } from "../d1/subscriptions";
-import { deliveryConfig } from "../src/channels/config";
 import { subscriptionOfToken } from "../src/channels/links";
 import { unsubscribeTokenOfSubject } from "../src/channels/mail";
+import type { Config } from "../src/config";
+import type { Bindings } from "./config";
 
 /**
  * Mail to the feed's address (Cloudflare Email Routing): the `mailto:` half of `List-Unsubscribe`.
@@ -10,10 +11,11 @@ import { unsubscribeTokenOfSubject } from "../src/channels/mail";
  */
 export async function unsubscribeByMail(
   message: ForwardableEmailMessage,
-  env: Env,
+  env: Bindings,
+  config: Config,
   now = new Date(),
 ): Promise<void> {
-  const secret = deliveryConfig(env).TOKEN_SECRET;
+  const secret = config.tokens?.secret;
   const token = unsubscribeTokenOfSubject(message.headers.get("subject"));
   if (!secret || !token) {
     message.setReject("This address only takes unsubscribe requests; use the link in any issue.");

@@ -5,6 +5,7 @@ import { activeReaders, ensureReader } from "../d1/readers";
 import { countIssueBuilt, finishRun, getRun, recordIngest, type SourceCount, startRun } from "../d1/runs";
 import { type Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
+import type { Config } from "../src/config";
 import { identityKeys } from "../src/identity";
 import { composeIssue } from "../src/pipeline";
 import { type Corpus, prepareCorpus } from "../src/scoring";
@@ -12,7 +13,7 @@ import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
 import { deterministicWriter } from "../src/writeup/deterministic";
 import { createLlmWriter, openAiCompatibleRunner, workersAiRunner } from "../src/writeup/llm";
 import type { Writer } from "../src/writeup/types";
-import { appConfig } from "./config";
+import type { Bindings } from "./config";
 import { enqueueDelivery } from "./delivery";
 import { sourceContext } from "./sources";
 
@@ -37,14 +38,14 @@ export interface DailyRun {
  * never aborts it), store them, and fan out one build job per reader through the queue.
  */
 export async function runDaily(
-  env: Env,
+  env: Bindings,
+  cfg: Config,
   opts: { date?: string; trigger: string; now?: Date },
 ): Promise<DailyRun> {
   const now = opts.now ?? new Date();
   const date = opts.date ?? utcDate(now);
-  const cfg = appConfig(env);
   const runId = `${date}-${crypto.randomUUID().slice(0, 8)}`;
-  await ensureReader(env.DB, cfg.PUBLIC_READER, "Public reader", now);
+  await ensureReader(env.DB, cfg.site.publicReader, "Public reader", now);
   await startRun(env.DB, runId, date, opts.trigger, now);
   try {
     const readers = await activeReaders(env.DB);
@@ -52,7 +53,7 @@ export async function runDaily(
     const union = (pick: (p: NonNullable<(typeof profiles)[number]>) => string[]) => [
       ...new Set(profiles.flatMap((p) => (p ? pick(p) : []))),
     ];
-    const ctx = sourceContext(env, () => now);
+    const ctx = sourceContext(env, cfg, () => now);
     const categories = union((p) => p.categories);
     const { candidates, reports } = await gatherDaily(ctx, {
       date,
@@ -88,14 +89,12 @@ export async function runDaily(
   }
 }
 
-function writerFor(env: Env): Writer {
-  const cfg = appConfig(env);
-  if (cfg.WRITER !== "llm") return deterministicWriter;
-  const ai = (env as unknown as { AI?: { run(model: string, input: unknown): Promise<unknown> } }).AI;
-  const run = cfg.LLM_API_URL
-    ? openAiCompatibleRunner((i, init) => fetch(i, init), cfg.LLM_API_URL, cfg.LLM_API_KEY, cfg.LLM_MODEL)
-    : ai
-      ? workersAiRunner(ai, cfg.LLM_MODEL)
+function writerFor(env: Bindings, { writer }: Config): Writer {
+  if (writer.kind !== "llm") return deterministicWriter;
+  const run = writer.apiUrl
+    ? openAiCompatibleRunner((i, init) => fetch(i, init), writer.apiUrl, writer.apiKey, writer.model)
+    : env.AI
+      ? workersAiRunner(env.AI, writer.model)
       : undefined;
   return run
     ? createLlmWriter({ run, fallback: deterministicWriter, log: (m) => console.warn(m) })
@@ -129,7 +128,8 @@ async function shownIn(db: D1Database, readerId: string, date: string): Promise<
  * (idempotent) and delivery is re-queued (the ledger sends nothing twice).
  */
 export async function buildReaderIssue(
-  env: Env,
+  env: Bindings,
+  cfg: Config,
   job: BuildMessage,
   now = new Date(),
 ): Promise<"built" | "existed"> {
@@ -150,7 +150,7 @@ export async function buildReaderIssue(
     const unseen = await reader.filterUnseen(day.map((c) => identityKeys(c)));
     const pool = day.filter((_, i) => unseen[i]);
     const run = await getRun(env.DB, job.runId);
-    const ctx = sourceContext(env, () => now);
+    const ctx = sourceContext(env, cfg, () => now);
     const composed = await composeIssue({
       readerId: job.readerId,
       date: job.date,
@@ -170,7 +170,7 @@ export async function buildReaderIssue(
         const source = SourceName.safeParse(s);
         return c.quiet && source.success ? [source.data] : [];
       }),
-      writer: writerFor(env),
+      writer: writerFor(env, cfg),
       lookups: {
         authorTalks: (pick) => findAuthorTalks(ctx, pick),
         discussion: (pick) => findDiscussion(ctx, pick),

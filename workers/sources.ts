@@ -1,16 +1,20 @@
-import { sourceConfigFromVars } from "../src/sources";
+import type { Config } from "../src/config";
 import { replayFetch } from "../src/sources/replay";
 import type { SourceContext } from "../src/sources/types";
-import { appConfig, stringVars } from "./config";
+import type { Bindings } from "./config";
 
 /**
  * The source context of this Worker. In "replay" mode (the embedded default of `npm start`)
  * every external call is answered by a recorded real payload served from the static assets
  * (`public/replay/`), so the feed runs with no network and no accounts.
  */
-export function sourceContext(env: Env, now: () => Date = () => new Date()): SourceContext {
-  const config = sourceConfigFromVars(stringVars(env));
-  if (appConfig(env).SOURCE_MODE === "replay") {
+export function sourceContext(
+  env: Bindings,
+  { sources }: Config,
+  now: () => Date = () => new Date(),
+): SourceContext {
+  const config = sources;
+  if (sources.mode === "replay") {
     const load = async (fixture: string) => {
       const res = await env.ASSETS.fetch(new Request(`https://assets.invalid/replay/${fixture}`));
       return res.ok ? res.text() : undefined;

@@ -123,20 +123,3 @@ export async function renderArchivePage(
   });
   return String(await page);
 }
-
-/** A small error page (404 for unknown issues, 400 for malformed dates). */
-export async function renderErrorPage(
-  status: number,
-  heading: string,
-  detail: string,
-  siteUrl: string,
-): Promise<string> {
-  const page = layout({
-    title: `${status} — ${heading}`,
-    description: detail,
-    siteUrl,
-    path: "/",
-    body: html`<h1>${heading}</h1><p>${detail}</p><p><a href="/issues">Browse the archive</a></p>`,
-  });
-  return String(await page);
-}

@@ -75,7 +75,7 @@ describe("POST /subscribe", () => {
     const res = await call("/subscribe", signup("not-an-address", "203.0.113.3"));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({
-      error: { code: "invalid_email", message: "enter a valid email address" },
+      error: { code: "invalid_email", message: "enter a valid email address", requestId: expect.any(String) },
     });
     expect(await findSubscription(env.DB, "demo", "email", "not-an-address")).toBeNull();
   });

@@ -1,33 +1,33 @@
-import { Hono } from "hono";
-import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { recentRuns } from "../../d1/runs";
 import { IssueDate } from "../../src/issue";
-import { appConfig } from "../config";
+import { AppError } from "../errors";
+import { factory } from "../factory";
+import { adminAuth } from "../middleware/admin-auth";
 import { runDaily } from "../pipeline";
 
 /** Operator endpoints, behind `Authorization: Bearer $ADMIN_TOKEN`. */
-export const adminRoutes = new Hono<{ Bindings: Env }>();
+export const adminRoutes = factory.createApp();
 
-adminRoutes.use("*", async (c, next) => {
-  const token = appConfig(c.env).ADMIN_TOKEN;
-  if (!token) throw new HTTPException(503, { message: "ADMIN_TOKEN is not configured" });
-  const given = c.req.header("authorization")?.replace(/^Bearer\s+/i, "") ?? "";
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(token);
-  if (a.byteLength !== b.byteLength || !crypto.subtle.timingSafeEqual(a, b)) {
-    throw new HTTPException(401, { message: "missing or wrong admin token" });
-  }
-  await next();
-});
+adminRoutes.use("*", adminAuth);
 
-const RunRequest = z.object({ date: IssueDate.optional() });
+const RunRequest = z.object({ date: IssueDate.optional() }).strict();
 
 /** Runs the daily pipeline now (the same code as the cron), optionally for another date. */
 adminRoutes.post("/run", async (c) => {
-  const body = RunRequest.safeParse(await c.req.json().catch(() => ({})));
-  if (!body.success) throw new HTTPException(400, { message: z.prettifyError(body.error) });
-  const run = await runDaily(c.env, {
+  // An empty body means "today"; anything else must be the JSON object described above.
+  const text = await c.req.text();
+  let json: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AppError("bad_request", "body is not valid JSON");
+    }
+  }
+  const body = RunRequest.safeParse(json);
+  if (!body.success) throw new AppError("bad_request", z.prettifyError(body.error));
+  const run = await runDaily(c.env, c.var.config, {
     trigger: "admin",
     ...(body.data.date ? { date: body.data.date } : {}),
   });

@@ -7,19 +7,19 @@
  */
 
 import type { Context } from "hono";
-import { Hono } from "hono";
 import { html } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
 import { z } from "zod";
 import { readerStateStub } from "../../durable-objects/reader-state";
 import { feedbackTextLink, rulesLink } from "../../src/feedback-links";
 import type { Rule } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
 import { verifyToken } from "../../src/tokens";
-import { layout } from "../../templates/layout";
-import { appConfig } from "../config";
+import type { AppEnv } from "../config";
+import { errorResponse } from "../errors";
+import { factory } from "../factory";
+import { page } from "../page";
 
-export const feedbackRoutes = new Hono<{ Bindings: Env }>();
+export const feedbackRoutes = factory.createApp();
 
 const ReaderId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const VotePayload = z.object({
@@ -37,26 +37,7 @@ const TextForm = z.object({
 });
 const RemoveForm = z.object({ rule: z.string().min(1).max(100) });
 
-type Ctx = Context<{ Bindings: Env }>;
-
-function page(
-  c: Ctx,
-  status: 200 | 400 | 404 | 410 | 503,
-  heading: string,
-  body: HtmlEscapedString | Promise<HtmlEscapedString>,
-) {
-  const cfg = appConfig(c.env);
-  return c.html(
-    layout({
-      title: `${heading} — Daily Feed`,
-      description: heading,
-      siteUrl: cfg.SITE_URL,
-      path: "/feedback",
-      body: html`<h1>${heading}</h1>${body}`,
-    }),
-    status,
-  );
-}
+type Ctx = Context<AppEnv>;
 
 /** Verifies a token and its payload shape; answers the error page itself when it fails. */
 async function openToken<T>(
@@ -65,16 +46,16 @@ async function openToken<T>(
   token: string,
   schema: z.ZodType<T>,
 ): Promise<{ ok: true; payload: T; secret: string } | { ok: false; response: Response }> {
-  const secret = appConfig(c.env).TOKEN_SECRET;
+  const secret = c.var.config.tokens?.secret;
   if (!secret) {
     return {
       ok: false,
-      response: await page(
-        c,
-        503,
-        "Feedback is not set up",
-        html`<p>This server has no token secret configured.</p>`,
-      ),
+      response: await errorResponse(c, "not_configured", "feedback is off: TOKEN_SECRET is not configured", {
+        page: {
+          heading: "Feedback is not set up",
+          body: html`<p>This server has no token secret configured.</p>`,
+        },
+      }),
     };
   }
   const check = await verifyToken(secret, purpose, token, new Date());
@@ -82,13 +63,17 @@ async function openToken<T>(
     const expired = check.reason === "expired";
     return {
       ok: false,
-      response: await page(
+      response: await errorResponse(
         c,
-        expired ? 410 : 400,
-        expired ? "This link has expired" : "This link is not valid",
-        expired
-          ? html`<p>Feedback links last 30 days. Use the buttons in a newer issue, or reply in Telegram with /feedback.</p>`
-          : html`<p>The link is damaged or was not issued by Daily Feed. Try copying it again from the issue.</p>`,
+        expired ? "expired" : "invalid_token",
+        expired ? "the link has expired" : "invalid token",
+        {
+          page: {
+            body: expired
+              ? html`<p>Feedback links last 30 days. Use the buttons in a newer issue, or reply in Telegram with /feedback.</p>`
+              : html`<p>The link is damaged or was not issued by Daily Feed. Try copying it again from the issue.</p>`,
+          },
+        },
       ),
     };
   }
@@ -96,7 +81,9 @@ async function openToken<T>(
   if (!parsed.success) {
     return {
       ok: false,
-      response: await page(c, 400, "This link is not valid", html`<p>The link's contents are malformed.</p>`),
+      response: await errorResponse(c, "invalid_token", "the token's contents are malformed", {
+        page: { body: html`<p>The link's contents are malformed.</p>` },
+      }),
     };
   }
   return { ok: true, payload: parsed.data, secret };
@@ -130,9 +117,15 @@ feedbackRoutes.post("/rules/:token", async (c) => {
   const opened = await openToken(c, "rules", c.req.param("token"), RulesPayload);
   if (!opened.ok) return opened.response;
   const form = RemoveForm.safeParse(await c.req.parseBody());
-  if (!form.success) return page(c, 400, "Nothing to remove", html`<p>The form did not name a rule.</p>`);
+  if (!form.success)
+    return errorResponse(c, "bad_request", "the form did not name a rule", {
+      page: { heading: "Nothing to remove", body: html`<p>The form did not name a rule.</p>` },
+    });
   const removed = await readerStateStub(c.env.READER_STATE, opened.payload.r).removeRule(form.data.rule);
-  if (!removed) return page(c, 404, "No such rule", html`<p>That rule was already removed.</p>`);
+  if (!removed)
+    return errorResponse(c, "not_found", "that rule was already removed", {
+      page: { heading: "No such rule", body: html`<p>That rule was already removed.</p>` },
+    });
   // Post/redirect/get: a reload does not resubmit.
   return c.redirect(`/feedback/rules/${c.req.param("token")}`, 303);
 });
@@ -158,23 +151,17 @@ feedbackRoutes.post("/text", async (c) => {
   try {
     body = isJson ? await c.req.json() : await c.req.parseBody();
   } catch {
-    return c.json({ error: { code: "bad_request", message: "body is not valid JSON" } }, 400);
+    return errorResponse(c, "bad_request", "the body could not be read");
   }
   const form = TextForm.safeParse(body);
   if (!form.success) {
     const message = z.prettifyError(form.error);
-    return isJson
-      ? c.json({ error: { code: "bad_request", message } }, 400)
-      : page(c, 400, "Feedback not sent", html`<p>${message}</p>`);
+    return errorResponse(c, "bad_request", message, {
+      page: { heading: "Feedback not sent", body: html`<p>${message}</p>` },
+    });
   }
   const opened = await openToken(c, "feedback-text", form.data.token, TextPayload);
-  if (!opened.ok) {
-    if (!isJson) return opened.response;
-    return c.json(
-      { error: { code: `http_${opened.response.status}`, message: "invalid or expired token" } },
-      opened.response.status as 400 | 410 | 503,
-    );
-  }
+  if (!opened.ok) return opened.response;
   const { r, d } = opened.payload;
   const { feedback, newRules } = await readerStateStub(c.env.READER_STATE, r).recordFeedback({
     issueDate: d,
@@ -182,7 +169,7 @@ feedbackRoutes.post("/text", async (c) => {
     channel: "web",
   });
   if (isJson) return c.json({ feedback, newRules });
-  const manage = await rulesLink(opened.secret, appConfig(c.env).SITE_URL, r, new Date());
+  const manage = await rulesLink(opened.secret, c.var.config.site.url, r, new Date());
   return page(
     c,
     200,
@@ -207,11 +194,11 @@ feedbackRoutes.get("/:token", async (c) => {
     rating: v,
     channel,
   });
-  const cfg = appConfig(c.env);
+  const siteUrl = c.var.config.site.url;
   const now = new Date();
   const [note, manage] = await Promise.all([
-    feedbackTextLink(opened.secret, cfg.SITE_URL, r, d, now),
-    rulesLink(opened.secret, cfg.SITE_URL, r, now),
+    feedbackTextLink(opened.secret, siteUrl, r, d, now),
+    rulesLink(opened.secret, siteUrl, r, now),
   ]);
   return page(
     c,

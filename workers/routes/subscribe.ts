@@ -10,9 +10,7 @@
  * Email subscribers read the public reader's issue, like Telegram subscribers.
  */
 import type { Context } from "hono";
-import { Hono } from "hono";
 import { html } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
 import { z } from "zod";
 import { getCapturedMail, listCapturedMail } from "../../d1/ledger";
 import { ensureReader } from "../../d1/readers";
@@ -24,19 +22,22 @@ import {
   getSubscription,
   upsertPendingEmail,
 } from "../../d1/subscriptions";
-import { deliveryConfig } from "../../src/channels/config";
 import { confirmUrl, subscriptionOfToken } from "../../src/channels/links";
 import { renderConfirmationEmail } from "../../src/render/email";
-import { layout } from "../../templates/layout";
+import type { AppEnv } from "../config";
 import { emailTransport } from "../delivery";
+import { type ErrorCode, errorResponse, wantsJson } from "../errors";
+import { factory } from "../factory";
+import { type Markup, page } from "../page";
 
-export const subscribeRoutes = new Hono<{ Bindings: Env }>();
+export const subscribeRoutes = factory.createApp();
 
-type Ctx = Context<{ Bindings: Env }>;
-type Status = 200 | 202 | 400 | 404 | 410 | 429 | 502 | 503;
+type Ctx = Context<AppEnv>;
 
 /** How long a pending sign-up waits before the form sends its confirmation again. */
 const RESEND_AFTER_MS = 10 * 60_000;
+/** Sign-up attempts allowed per client IP per hour. */
+const SUBSCRIBE_LIMIT_PER_HOUR = 5;
 
 const SubscribeRequest = z.object({
   email: z
@@ -48,74 +49,41 @@ const SubscribeRequest = z.object({
   website: z.string().optional(),
 });
 
-function wantsJson(c: Ctx): boolean {
-  return (
-    (c.req.header("content-type") ?? "").includes("application/json") ||
-    (c.req.header("accept") ?? "").includes("application/json")
-  );
+/** A success in the shape the client asked for: a small page, or `{status, message}` JSON. */
+function success(c: Ctx, status: 200 | 202, code: string, heading: string, body: Markup, message = heading) {
+  return wantsJson(c) ? c.json({ status: code, message }, status) : page(c, status, heading, body);
 }
 
-function page(
-  c: Ctx,
-  status: Status,
-  heading: string,
-  body: HtmlEscapedString | Promise<HtmlEscapedString>,
-  path = "/subscribe",
-) {
-  return c.html(
-    layout({
-      title: `${heading} — Daily Feed`,
-      description: heading,
-      siteUrl: deliveryConfig(c.env).SITE_URL,
-      path,
-      body: html`<h1>${heading}</h1>${body}`,
-    }),
-    status,
-  );
-}
-
-/** One answer in the shape the client asked for: a small page, or `{status}` / `{error}` JSON. */
-function answer(
-  c: Ctx,
-  status: Status,
-  code: string,
-  heading: string,
-  body: HtmlEscapedString | Promise<HtmlEscapedString>,
-  message = heading,
-) {
-  if (wantsJson(c)) {
-    return status < 300
-      ? c.json({ status: code, message }, status)
-      : c.json({ error: { code, message } }, status);
-  }
-  return page(c, status, heading, body);
+/** A failure: the one error shape, with this page for browsers. */
+function failure(c: Ctx, code: ErrorCode, heading: string, body: Markup, message = heading) {
+  return errorResponse(c, code, message, { page: { heading, body } });
 }
 
 function secretOf(c: Ctx): string | undefined {
-  return deliveryConfig(c.env).TOKEN_SECRET;
+  return c.var.config.tokens?.secret;
 }
 
+const notSetUp = (c: Ctx) =>
+  failure(
+    c,
+    "not_configured",
+    "Subscriptions are not set up",
+    html`<p>This server has no token secret.</p>`,
+    "subscriptions are off: TOKEN_SECRET is not configured",
+  );
+
 subscribeRoutes.post("/subscribe", async (c) => {
-  const config = deliveryConfig(c.env);
-  const secret = config.TOKEN_SECRET;
-  if (!secret) {
-    return answer(
-      c,
-      503,
-      "not_configured",
-      "Subscriptions are not set up",
-      html`<p>This server has no token secret.</p>`,
-    );
-  }
+  const config = c.var.config;
+  const secret = secretOf(c);
+  if (!secret) return notSetUp(c);
   const now = new Date();
   const ip = c.req.header("cf-connecting-ip") ?? "unknown";
   const attempts = await countSubscribeAttempt(c.env.DB, ip, now);
-  if (attempts > config.SUBSCRIBE_LIMIT_PER_HOUR) {
+  if (attempts > SUBSCRIBE_LIMIT_PER_HOUR) {
     const nextHour = Math.ceil((now.getTime() + 1) / 3_600_000) * 3_600_000;
     c.header("Retry-After", String(Math.max(1, Math.ceil((nextHour - now.getTime()) / 1000))));
-    return answer(
+    return failure(
       c,
-      429,
       "rate_limited",
       "Too many sign-ups",
       html`<p>Too many sign-ups from your network this hour. Please try again later.</p>`,
@@ -129,9 +97,8 @@ subscribeRoutes.post("/subscribe", async (c) => {
         ? await c.req.json()
         : await c.req.parseBody();
   } catch {
-    return answer(
+    return failure(
       c,
-      400,
       "bad_request",
       "That did not work",
       html`<p>The request body could not be read.</p>`,
@@ -141,9 +108,8 @@ subscribeRoutes.post("/subscribe", async (c) => {
   const parsed = SubscribeRequest.safeParse(raw);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => i.message).join("; ");
-    return answer(
+    return failure(
       c,
-      400,
       "invalid_email",
       "Check the address",
       html`<p>${message}.</p><p><a href="/">Back</a></p>`,
@@ -151,7 +117,7 @@ subscribeRoutes.post("/subscribe", async (c) => {
     );
   }
   const checkInbox = () =>
-    answer(
+    success(
       c,
       202,
       "confirmation_sent",
@@ -161,26 +127,27 @@ subscribeRoutes.post("/subscribe", async (c) => {
   // A filled honeypot is a bot: answer as usual, do nothing.
   if (parsed.data.website) return checkInbox();
 
-  await ensureReader(c.env.DB, config.PUBLIC_READER, config.PUBLIC_READER, now);
+  const reader = config.site.publicReader;
+  await ensureReader(c.env.DB, reader, reader, now);
   // A confirmation sent in the last few minutes is enough: the form must not become a way to flood
   // someone's inbox from many addresses.
-  const before = await findSubscription(c.env.DB, config.PUBLIC_READER, "email", parsed.data.email);
+  const before = await findSubscription(c.env.DB, reader, "email", parsed.data.email);
   if (before?.status === "pending" && now.getTime() - Date.parse(before.updatedAt) < RESEND_AFTER_MS) {
     return checkInbox();
   }
-  const subscription = await upsertPendingEmail(c.env.DB, config.PUBLIC_READER, parsed.data.email, now);
+  const subscription = await upsertPendingEmail(c.env.DB, reader, parsed.data.email, now);
   // Already active: the same answer (it does not tell who subscribes), and no mail.
   if (subscription.status === "active") return checkInbox();
 
-  const link = await confirmUrl(secret, config.SITE_URL, subscription.id, now);
+  const link = await confirmUrl(secret, config.site.url, subscription.id, now);
   const mail = renderConfirmationEmail({
-    siteUrl: config.SITE_URL,
+    siteUrl: config.site.url,
     confirmUrl: link,
     email: subscription.address,
   });
   try {
     await emailTransport(c.env, config).send({
-      from: config.EMAIL_FROM,
+      from: config.email?.from ?? "",
       to: subscription.address,
       subject: mail.subject,
       html: mail.html,
@@ -189,9 +156,8 @@ subscribeRoutes.post("/subscribe", async (c) => {
     });
   } catch (err) {
     console.error(JSON.stringify({ subscribe: "confirmation mail failed", error: String(err) }));
-    return answer(
+    return failure(
       c,
-      502,
       "mail_failed",
       "We could not send the confirmation",
       html`<p>Our mail server did not accept the message. Please try again in a few minutes.</p>`,
@@ -202,29 +168,28 @@ subscribeRoutes.post("/subscribe", async (c) => {
 
 subscribeRoutes.get("/subscribe/confirm/:token", async (c) => {
   const secret = secretOf(c);
-  if (!secret)
-    return page(c, 503, "Subscriptions are not set up", html`<p>This server has no token secret.</p>`);
+  if (!secret) return notSetUp(c);
   const opened = await subscriptionOfToken(secret, "confirm", c.req.param("token"), new Date());
   if (!opened.ok) {
     return opened.reason === "expired"
-      ? page(
+      ? failure(
           c,
-          410,
+          "expired",
           "This link has expired",
           html`<p>Confirmation links last three days. <a href="/">Subscribe again</a>.</p>`,
         )
-      : page(
+      : failure(
           c,
-          400,
+          "invalid_token",
           "This link is not valid",
           html`<p>The link is damaged or was not issued by Daily Feed.</p>`,
         );
   }
   const subscription = await activateSubscription(c.env.DB, opened.subscriptionId, new Date());
   if (!subscription) {
-    return page(
+    return failure(
       c,
-      410,
+      "gone",
       "This link is no longer valid",
       html`<p>The subscription was ended since. <a href="/">Subscribe again</a> to restart it.</p>`,
     );
@@ -239,12 +204,16 @@ subscribeRoutes.get("/subscribe/confirm/:token", async (c) => {
 
 subscribeRoutes.get("/unsubscribe/:token", async (c) => {
   const secret = secretOf(c);
-  if (!secret)
-    return page(c, 503, "Subscriptions are not set up", html`<p>This server has no token secret.</p>`);
+  if (!secret) return notSetUp(c);
   const token = c.req.param("token");
   const opened = await subscriptionOfToken(secret, "unsubscribe", token, new Date());
   if (!opened.ok)
-    return page(c, 400, "This link is not valid", html`<p>The link is damaged or has expired.</p>`);
+    return failure(
+      c,
+      "invalid_token",
+      "This link is not valid",
+      html`<p>The link is damaged or has expired.</p>`,
+    );
   const subscription = await getSubscription(c.env.DB, opened.subscriptionId);
   if (!subscription || subscription.status === "unsubscribed" || subscription.status === "blocked") {
     return page(c, 200, "You are unsubscribed", html`<p>No more mail will be sent to this address.</p>`);
@@ -260,13 +229,11 @@ subscribeRoutes.get("/unsubscribe/:token", async (c) => {
 
 subscribeRoutes.post("/unsubscribe/:token", async (c) => {
   const secret = secretOf(c);
-  if (!secret)
-    return answer(c, 503, "not_configured", "Subscriptions are not set up", html`<p>No token secret.</p>`);
+  if (!secret) return notSetUp(c);
   const opened = await subscriptionOfToken(secret, "unsubscribe", c.req.param("token"), new Date());
   if (!opened.ok) {
-    return answer(
+    return failure(
       c,
-      400,
       "invalid_token",
       "This link is not valid",
       html`<p>The link is damaged or has expired.</p>`,
@@ -281,7 +248,7 @@ subscribeRoutes.post("/unsubscribe/:token", async (c) => {
     "unsubscribe link",
     new Date(),
   );
-  return answer(
+  return success(
     c,
     200,
     "unsubscribed",
@@ -293,9 +260,9 @@ subscribeRoutes.post("/unsubscribe/:token", async (c) => {
 // --- captured mail, for local use ---
 
 /** `/dev/mail` exists only while mail is captured: it would expose nothing useful, or worse, otherwise. */
-function captureOff(c: Ctx): Response | undefined {
-  if (deliveryConfig(c.env).EMAIL_TRANSPORT === "capture") return undefined;
-  return c.json({ error: { code: "not_found", message: "mail capture is off (EMAIL_TRANSPORT)" } }, 404);
+function captureOff(c: Ctx): Response | Promise<Response> | undefined {
+  if (c.var.config.email?.transport === "capture") return undefined;
+  return errorResponse(c, "not_found", "mail capture is off (EMAIL_TRANSPORT)");
 }
 
 subscribeRoutes.get("/dev/mail", async (c) => {
@@ -324,7 +291,7 @@ subscribeRoutes.get("/dev/mail/:id", async (c) => {
   if (off) return off;
   const mail = await getCapturedMail(c.env.DB, c.req.param("id"));
   if (!mail)
-    return page(c, 404, "No such mail", html`<p><a href="/dev/mail">All captured mail</a></p>`, "/dev/mail");
+    return failure(c, "not_found", "No such mail", html`<p><a href="/dev/mail">All captured mail</a></p>`);
   const headers = {
     From: mail.from,
     To: mail.to,

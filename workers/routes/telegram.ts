@@ -4,37 +4,29 @@
  * answered with 200 at once, and handled in `waitUntil`, so Telegram never waits on D1, the Durable
  * Object or our own Bot API calls.
  */
-import { Hono } from "hono";
 import { getIssue, latestIssue, listIssues } from "../../d1/issues";
 import { ensureReader } from "../../d1/readers";
 import { deactivateSubscription, findSubscription, subscribeChat } from "../../d1/subscriptions";
-import { type DeliveryConfig, deliveryConfig } from "../../src/channels/config";
 import { TelegramClient, TelegramUpdate } from "../../src/channels/telegram";
 import { type BotDeps, handleUpdate } from "../../src/channels/telegram-bot";
+import type { Config } from "../../src/config";
+import type { Bindings } from "../config";
+import { errorResponse } from "../errors";
+import { factory } from "../factory";
+import { secretsEqual } from "../middleware/admin-auth";
 
-export const telegramRoutes = new Hono<{ Bindings: Env }>();
-
-const encoder = new TextEncoder();
-
-/** Constant-time string equality: both sides are hashed first, so even their lengths do not leak. */
-async function secretMatches(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(given)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  return crypto.subtle.timingSafeEqual(a, b);
-}
+export const telegramRoutes = factory.createApp();
 
 /** The bot's ports, wired to D1 and the public reader's Durable Object. */
-export function botDeps(env: Env, config: DeliveryConfig, token: string): BotDeps {
-  const readerId = config.PUBLIC_READER;
+export function botDeps(env: Bindings, config: Config, token: string): BotDeps {
+  const readerId = config.site.publicReader;
   const db = env.DB;
   const reader = env.READER_STATE.getByName(readerId);
-  const editors = config.TELEGRAM_EDITOR_CHAT_IDS?.split(",").map((id) => id.trim());
+  const editors = config.telegram.editorChatIds;
   return {
     canEditRules: (chatId) => editors === undefined || editors.includes(chatId),
-    client: new TelegramClient({ token, apiUrl: config.TELEGRAM_API_URL }),
-    siteUrl: config.SITE_URL,
+    client: new TelegramClient({ token, apiUrl: config.telegram.apiUrl }),
+    siteUrl: config.site.url,
     subscriptions: {
       async subscribe(chatId) {
         const now = new Date();
@@ -64,36 +56,28 @@ export function botDeps(env: Env, config: DeliveryConfig, token: string): BotDep
 }
 
 telegramRoutes.post("/telegram/webhook", async (c) => {
-  const config = deliveryConfig(c.env);
-  const expected = config.TELEGRAM_WEBHOOK_SECRET;
-  const token = config.TELEGRAM_BOT_TOKEN;
+  const config = c.var.config;
+  const expected = config.telegram.webhookSecret;
+  const token = config.telegram.botToken;
   if (!expected || !token) {
-    return c.json({ error: { code: "not_configured", message: "the Telegram bot is not configured" } }, 503);
+    return errorResponse(c, "not_configured", "the Telegram bot is not configured");
   }
   const given = c.req.header("x-telegram-bot-api-secret-token");
   if (given === undefined) {
-    return c.json(
-      { error: { code: "unauthorized", message: "missing X-Telegram-Bot-Api-Secret-Token" } },
-      401,
-    );
+    return errorResponse(c, "unauthorized", "missing X-Telegram-Bot-Api-Secret-Token");
   }
-  if (!(await secretMatches(given, expected))) {
-    return c.json({ error: { code: "forbidden", message: "wrong X-Telegram-Bot-Api-Secret-Token" } }, 403);
+  if (!(await secretsEqual(given, expected))) {
+    return errorResponse(c, "forbidden", "wrong X-Telegram-Bot-Api-Secret-Token");
   }
   let body: unknown;
   try {
     body = await c.req.json();
   } catch {
-    return c.json({ error: { code: "bad_request", message: "body is not JSON" } }, 400);
+    return errorResponse(c, "bad_request", "body is not JSON");
   }
   const update = TelegramUpdate.safeParse(body);
   if (!update.success) {
-    return c.json(
-      {
-        error: { code: "bad_request", message: `not a Telegram update: ${update.error.issues[0]?.message}` },
-      },
-      400,
-    );
+    return errorResponse(c, "bad_request", `not a Telegram update: ${update.error.issues[0]?.message}`);
   }
   const deps = botDeps(c.env, config, token);
   c.executionCtx.waitUntil(
