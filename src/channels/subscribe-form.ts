@@ -1,4 +1,4 @@
-import { escapeHtml } from "../render/text";
+import { escapeHtml } from "../render/escape";
 
 /**
  * The email subscribe form, as an HTML fragment for archive pages. Posts to `/subscribe` (double

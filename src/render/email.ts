@@ -2,11 +2,12 @@
  * The issue as an email: an HTML part that renders in common mail clients (tables, inline CSS, no
  * script, Unicode math instead of KaTeX) and a plain-text part with the same text. Both follow the
  * section order of the web page and the Markdown, and every write-up field goes through
- * `src/render/text.ts`, so the words are the same in every channel.
+ * `src/render/field-serializers.ts`, so the words are the same in every channel.
  */
 import type { Issue, Item, Video } from "../issue";
+import { escapeHtml } from "./escape";
+import { fieldToHtml, fieldToPlain } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
-import { escapeHtml, fieldToHtml, fieldToPlain } from "./text";
 
 /** Per-item one-click feedback links, keyed by the item's candidate id. */
 export type FeedbackLinks = Map<string, { up: string; down: string }>;

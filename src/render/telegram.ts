@@ -10,8 +10,8 @@ import {
   type TelegramMessage,
 } from "../channels/telegram";
 import type { Issue, Item, Video } from "../issue";
+import { fieldToTelegramHtml } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
-import { fieldToTelegramHtml } from "./text";
 
 export interface TelegramContext {
   siteUrl: string;

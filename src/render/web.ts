@@ -3,8 +3,8 @@ import type { HtmlEscapedString } from "hono/utils/html";
 import { layout, subscribeForm } from "../../templates/layout";
 import { gpuPageAssets, gpuPanelMarkup } from "../gpu/panel-markup";
 import type { Issue, Item, Video } from "../issue";
+import { fieldToHtml } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
-import { fieldToHtml } from "./text";
 
 type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 

@@ -5,11 +5,13 @@
  * OpenAI-compatible endpoint) and falls back to the deterministic writer on bad output.
  */
 import type { Writeup } from "../issue";
-import { splitSentences } from "./deterministic";
+import { splitSentences } from "./abstract";
 
-export { cleanAbstract, deterministicWriter, splitSentences, usageExampleOf } from "./deterministic";
+export { cleanAbstract, splitSentences } from "./abstract";
+export { deterministicWriter } from "./deterministic";
 export { createLlmWriter, LlmWriteup, openAiCompatibleRunner, workersAiRunner } from "./llm";
 export { domainOf, formatDuration, pagesOf, timeCostOf } from "./meta";
+export { usageExampleOf } from "./tool";
 export type { MatchExplanation, WriteInput, Writer } from "./types";
 
 function sentenceKey(s: string): string {

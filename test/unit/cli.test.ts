@@ -5,7 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue";
-import { splitSentences } from "../../src/writeup/deterministic";
+import { splitSentences } from "../../src/writeup/abstract";
 import { expectCompleteIssue } from "../support/issue-checks";
 
 const run = promisify(execFile);

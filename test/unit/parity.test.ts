@@ -10,8 +10,8 @@ import { describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue";
 import { renderEmail } from "../../src/render/email";
 import { renderMarkdown } from "../../src/render/markdown";
+import { normalizeForParity } from "../../src/render/parity";
 import { renderTelegram } from "../../src/render/telegram";
-import { normalizeForParity } from "../../src/render/text";
 import { renderIssuePage } from "../../src/render/web";
 import example from "../fixtures/issue-2026-02-13.json";
 

@@ -3,11 +3,10 @@ import {
   fieldToHtml,
   fieldToPlain,
   fieldToTelegramHtml,
-  htmlToParityText,
   katexCssHref,
-  normalizeForParity,
-  texToUnicode,
-} from "../../src/render/text";
+} from "../../src/render/field-serializers";
+import { htmlToParityText, normalizeForParity } from "../../src/render/parity";
+import { texToUnicode } from "../../src/tex/tex-unicode";
 
 /** The Concrete punch of the FlashSinkhorn pick in the 2026-02-13 example issue, as written there. */
 const FLASH_SINKHORN_PUNCH = String.raw`EOT solves

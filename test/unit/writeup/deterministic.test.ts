@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Candidate } from "../../../src/candidate";
 import { Writeup } from "../../../src/issue";
-import { fieldToHtml, fieldToPlain, fieldToTelegramHtml, normalizeForParity } from "../../../src/render/text";
+import { fieldToHtml, fieldToPlain, fieldToTelegramHtml } from "../../../src/render/field-serializers";
+import { normalizeForParity } from "../../../src/render/parity";
 import {
   deterministicWriter,
   distinctIntuitions,
