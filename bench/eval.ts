@@ -14,7 +14,7 @@ import type { Candidate } from "../src/candidate";
 import { demoFeedback, demoProfile, demoRules } from "../src/demo-profile";
 import { mergeCandidates } from "../src/identity";
 import { type ReaderModel, rankCandidatesSync, readerModelFromProfile } from "../src/scoring/index";
-import { dot, type TermVector, termCounts, tokenize, unit } from "../src/scoring/text";
+import { dot, type TermVector, termCounts, tokenize, unit } from "../src/scoring/terms";
 import { parsePayload } from "../src/sources/index";
 
 const root = path.resolve(import.meta.dirname, "..");

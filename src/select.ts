@@ -7,7 +7,7 @@ import type { Candidate } from "./candidate";
 import type { Rule } from "./issue";
 import { identityKeysOf } from "./scoring/identity-keys";
 import { MIN_RELEVANCE, type ScoredCandidate } from "./scoring/index";
-import { tokenize } from "./scoring/text";
+import { tokenize } from "./scoring/terms";
 
 export interface Selection {
   research: ScoredCandidate[];

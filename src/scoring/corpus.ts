@@ -10,7 +10,7 @@ import { canonicalId } from "../identity";
 import { identityKeysOf, rememberIdentityKeys } from "./identity-keys";
 import { KNOWN_LENS_COUNT, showsKnownLens } from "./lenses";
 import { topicsOfNormalized } from "./taxonomy";
-import { isContentWord, normalizeText, stem, wordsOf } from "./text";
+import { isContentWord, normalizeText, stem, wordsOf } from "./terms";
 
 /** The text a candidate is judged by; the title counts twice (it is the author's own summary). */
 export function candidateText(c: Candidate): string {

@@ -36,19 +36,3 @@ export function workersAiEmbedder(ai: WorkersAiLike, model = "@cf/baai/bge-base-
     },
   };
 }
-
-/** Cosine similarity of two dense vectors (0 when either is zero). */
-export function cosine(a: readonly number[], b: readonly number[]): number {
-  let d = 0;
-  let na = 0;
-  let nb = 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    d += x * y;
-    na += x * x;
-    nb += y * y;
-  }
-  return na === 0 || nb === 0 ? 0 : d / Math.sqrt(na * nb);
-}

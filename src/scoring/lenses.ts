@@ -2,7 +2,7 @@
  * Lenses are ways of thinking the reader likes ("duality", "physics-style perturbation"). A lens
  * matches a candidate when the candidate's text shows the cues of that way of thinking.
  */
-import { normalizeText, tokenize, tokenizeNormalized } from "./text";
+import { normalizeText, tokenize, tokenizeNormalized } from "./terms";
 
 interface LensCues {
   /** Recognizes the lens statement (what the reader wrote). */

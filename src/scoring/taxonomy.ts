@@ -4,7 +4,7 @@
  * double as query expansion for the reader's interests: an interest about "Sinkhorn" also
  * reaches papers that only say "Wasserstein".
  */
-import { normalizeText } from "./text";
+import { normalizeText } from "./terms";
 
 export interface Topic {
   slug: string;

@@ -1,6 +1,7 @@
 /**
- * Text analysis for the lexical scorer: tokenizing, a light stemmer, and sparse term vectors.
- * Deliberately small and dependency-free so the same code runs in workerd and Node.
+ * Terms of a text for the lexical scorer (normalizing, tokenizing, a light stemmer, unigram and
+ * bigram counts) and the sparse term vectors built on them. Deliberately small and dependency-free
+ * so the same code runs in workerd and Node.
  */
 
 /** A sparse term vector: term → weight. */
