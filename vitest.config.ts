@@ -1,7 +1,13 @@
 import path from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { replayOutbound } from "./test/support/replay-outbound.ts";
+import { SlowestFilesReporter } from "./test/support/slowest-files.ts";
+import { throwawayTls } from "./test/support/tls.ts";
+
+// The SMTP tests' implicit-TLS server uses a certificate made for this run; workerd trusts its CA through
+// NODE_EXTRA_CA_CERTS, which miniflare reads when it is first imported, so the plugin is imported after this.
+await throwawayTls();
+const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1/migrations"));
 
@@ -19,6 +25,7 @@ const testBindings = {
 
 export default defineConfig({
   test: {
+    reporters: ["default", new SlowestFilesReporter()],
     projects: [
       {
         // Workers runtime: D1, Durable Objects, Queues, the Hono app and the scheduled handler.
@@ -58,6 +65,8 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: ["test/unit/**/*.test.ts", "test/gpu/**/*.test.ts", "test/browser/**/*.test.ts"],
+          // Chromium and SwiftShader from npm, in the environment before the workers start (see the file).
+          globalSetup: ["./test/support/browser-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue.ts";
 import { renderIssuePage } from "../../src/render/web.ts";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** Set by the node project's globalSetup (test/support/browser-setup.ts): Chromium from @sparticuz/chromium. */
+const CHROMIUM = process.env.CHROMIUM_PATH;
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -83,6 +84,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  if (!CHROMIUM) throw new Error("CHROMIUM_PATH is unset: run through vitest, whose globalSetup sets it");
   browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
 });
 

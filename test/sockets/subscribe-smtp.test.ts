@@ -1,7 +1,7 @@
 /**
  * Email subscription through the real Worker code path and a real SMTP server: the routes and the
  * delivery consumer run in workerd, mail leaves over `cloudflare:sockets` (worker-mailer) and is
- * received by aiosmtpd (test/support/smtp-server.ts), which these tests read back.
+ * received by a real SMTP server (npm smtp-server, test/support/smtp-server.ts), which these tests read back.
  */
 import {
   createExecutionContext,

@@ -1,28 +1,43 @@
 /**
- * Vitest globalSetup of the `sockets` project: a real SMTP server (Debian's python3-aiosmtpd, with the
- * `smtp_sink.py` handler beside this file) that writes every message it accepts to a directory, and a
- * tiny HTTP "mailbox" that lets tests in workerd (which cannot read the host's files) list them.
+ * Vitest globalSetup of the `sockets` project: a real SMTP server (npm `smtp-server`, from the Nodemailer
+ * project) on two ports, and a tiny HTTP "mailbox" that lets tests in workerd (which cannot reach this
+ * process's memory) read what it received.
  *
- * Tests get `inject("smtp")`: { port, mailboxUrl, dir }. The SMTP port is 2525 (wrangler.toml's
- * SMTP_PORT) when free, else a free one; tests pass the port to the Worker's env either way.
+ * - `port`: plain SMTP without STARTTLS or AUTH, like a local relay (2525, wrangler.toml's SMTP_PORT, when free).
+ * - `tlsPort`: implicit TLS (what port 465 speaks) with the throwaway certificate from ./tls.ts, and AUTH
+ *   required (`tlsUser` / `tlsPass`), like a real submission server.
+ * - `untrustedTlsPort`: the same, with a self-signed certificate nobody trusts, to show that the Worker
+ *   verifies the server's certificate rather than accepting any.
+ *
+ * Both refuse recipients whose local part starts with "reject" with 550, like a server refuses an unknown
+ * mailbox. Tests get `inject("smtp")`.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { createServer as createHttpServer, type Server } from "node:http";
-import { connect, createServer as createTcpServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createTcpServer, type Server as TcpServer } from "node:net";
+import { generate } from "selfsigned";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
+import { readTestTls } from "./tls.ts";
 
 export interface SmtpSink {
+  /** Plain SMTP. */
   port: number;
+  /** Implicit TLS, AUTH required. */
+  tlsPort: number;
+  /** Implicit TLS with a certificate that no CA the Worker trusts signed. */
+  untrustedTlsPort: number;
+  tlsUser: string;
+  tlsPass: string;
   mailboxUrl: string;
-  dir: string;
 }
 
 /** One message as the mailbox serves it. */
 export interface ReceivedMail {
   id: string;
+  /** "plain" or "tls": the port it arrived on. */
+  via: "plain" | "tls";
+  /** The user that authenticated, if any. */
+  user: string | null;
   mail_from: string;
   rcpt_tos: string[];
   received_at: number;
@@ -36,7 +51,8 @@ declare module "vitest" {
   }
 }
 
-const here = import.meta.dirname;
+const TLS_USER = "feed-test";
+const TLS_PASS = "throwaway-password";
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -46,115 +62,118 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function freePort(): Promise<number> {
+/** Listens on 127.0.0.1 (port 0: any free one) and resolves with the port. */
+function listen(server: TcpServer, port: number): Promise<number> {
   return new Promise((resolve, reject) => {
-    const srv = createTcpServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+    const onError = (error: Error) => reject(error);
+    server.once("error", onError);
+    server.listen(port, "127.0.0.1", () => {
+      server.off("error", onError);
+      const addr = server.address();
+      resolve(typeof addr === "object" && addr ? addr.port : 0);
     });
   });
 }
 
-/** The first Python that can import aiosmtpd (pyenv shims often hide Debian's packages). */
-function findPython(): string {
-  const candidates = [process.env.SMTP_PYTHON, "/usr/bin/python3", "python3"].filter((p): p is string => !!p);
-  for (const py of candidates) {
-    const probe = spawnSync(py, ["-c", "import aiosmtpd"], { stdio: "ignore" });
-    if (probe.status === 0) return py;
-  }
-  throw new Error("no python3 with aiosmtpd found: apt-get install python3-aiosmtpd (or set SMTP_PYTHON)");
+function close(server: { close(callback: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** Resolves once the server answers with its 220 greeting. */
-async function waitForGreeting(port: number, child: ChildProcess, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`aiosmtpd exited with ${child.exitCode}`);
-    const greeted = await new Promise<boolean>((resolve) => {
-      const sock = connect(port, "127.0.0.1");
-      sock.setTimeout(1000);
-      sock.once("data", (d) => {
-        sock.end("QUIT\r\n");
-        resolve(d.toString().startsWith("220"));
+/** An SMTP server that appends every accepted message to `inbox`. */
+function smtpServer(via: ReceivedMail["via"], inbox: ReceivedMail[], options: SMTPServerOptions): SMTPServer {
+  let sequence = 0;
+  const server = new SMTPServer({
+    ...options,
+    logger: false,
+    banner: `Daily Feed test server (${via})`,
+    onRcptTo(address, _session, callback) {
+      if (/^reject/i.test(address.address.split("@")[0] ?? "")) {
+        callback(Object.assign(new Error("5.1.1 mailbox unavailable"), { responseCode: 550 }));
+        return;
+      }
+      callback();
+    },
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("error", callback);
+      stream.on("end", () => {
+        const from = session.envelope.mailFrom;
+        inbox.push({
+          id: `${via}-${++sequence}`,
+          via,
+          user: typeof session.user === "string" ? session.user : null,
+          mail_from: from ? from.address : "",
+          rcpt_tos: session.envelope.rcptTo.map((r) => r.address),
+          received_at: Date.now() / 1000,
+          raw: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
       });
-      sock.once("error", () => resolve(false));
-      sock.once("timeout", () => {
-        sock.destroy();
-        resolve(false);
-      });
-    });
-    if (greeted) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`aiosmtpd did not greet on port ${port} within ${timeoutMs} ms`);
+    },
+  });
+  // A client that drops the connection is no reason to fail the run; the tests see missing mail instead.
+  server.on("error", () => {});
+  return server;
 }
 
-async function readMailbox(dir: string): Promise<ReceivedMail[]> {
-  const index = await readFile(path.join(dir, "messages.jsonl"), "utf8").catch(() => "");
-  const out: ReceivedMail[] = [];
-  for (const line of index.split("\n")) {
-    if (!line.trim()) continue;
-    const entry = JSON.parse(line) as Omit<ReceivedMail, "raw"> & { eml: string };
-    out.push({
-      id: entry.id,
-      mail_from: entry.mail_from,
-      rcpt_tos: entry.rcpt_tos,
-      received_at: entry.received_at,
-      raw: await readFile(entry.eml, "utf8"),
-    });
-  }
-  return out;
+/** Implicit TLS with `key`/`cert`, and AUTH PLAIN or LOGIN with the one test account. */
+function tlsOptions(key: string, cert: string): SMTPServerOptions {
+  return {
+    secure: true,
+    key,
+    cert,
+    authMethods: ["PLAIN", "LOGIN"],
+    onAuth(auth, _session, callback) {
+      if (auth.username === TLS_USER && auth.password === TLS_PASS) {
+        callback(null, { user: auth.username });
+        return;
+      }
+      callback(Object.assign(new Error("5.7.8 authentication failed"), { responseCode: 535 }));
+    },
+  };
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const dir = await mkdtemp(path.join(tmpdir(), "daily-feed-smtp-"));
-  const port = (await portFree(2525)) ? 2525 : await freePort();
-  const child = spawn(
-    findPython(),
-    ["-m", "aiosmtpd", "-n", "-l", `127.0.0.1:${port}`, "-c", "smtp_sink.DirectorySink", dir],
-    { env: { ...process.env, PYTHONPATH: here, PYTHONUNBUFFERED: "1" }, stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr?.on("data", (d: Buffer) => {
-    stderr += d.toString();
+  const inbox: ReceivedMail[] = [];
+  const tls = readTestTls();
+  const stranger = await generate([{ name: "commonName", value: "127.0.0.1" }], {
+    keyType: "ec",
+    algorithm: "sha256",
+    extensions: [{ name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }],
   });
-  try {
-    await waitForGreeting(port, child);
-  } catch (err) {
-    child.kill();
-    throw new Error(`${err instanceof Error ? err.message : String(err)}\n${stderr}`);
-  }
+
+  const plain = smtpServer("plain", inbox, { disabledCommands: ["AUTH", "STARTTLS"], hideSTARTTLS: true });
+  const secure = smtpServer("tls", inbox, tlsOptions(tls.key, tls.cert));
+  const untrusted = smtpServer("tls", inbox, tlsOptions(stranger.private, stranger.cert));
+  // An SMTPServer listens through the net.Server it wraps (and re-emits that server's errors).
+  const port = await listen(plain.server, (await portFree(2525)) ? 2525 : 0);
+  const tlsPort = await listen(secure.server, 0);
+  const untrustedTlsPort = await listen(untrusted.server, 0);
 
   // GET /messages → every received message as JSON (optionally ?to=<address>).
-  const mailbox: Server = createHttpServer((req, res) => {
+  const mailbox = createHttpServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (req.method !== "GET" || url.pathname !== "/messages") {
       res.writeHead(404).end();
       return;
     }
-    readMailbox(dir)
-      .then((all) => {
-        const to = url.searchParams.get("to");
-        const list = to ? all.filter((m) => m.rcpt_tos.includes(to)) : all;
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(list));
-      })
-      .catch((err: unknown) => res.writeHead(500).end(String(err)));
+    const to = url.searchParams.get("to");
+    const list = to ? inbox.filter((m) => m.rcpt_tos.includes(to)) : inbox;
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(list));
   });
-  const mailboxPort = await new Promise<number>((resolve) => {
-    mailbox.listen(0, "127.0.0.1", () => {
-      const addr = mailbox.address();
-      resolve(typeof addr === "object" && addr ? addr.port : 0);
-    });
-  });
+  const mailboxPort = await listen(mailbox, 0);
 
-  project.provide("smtp", { port, mailboxUrl: `http://127.0.0.1:${mailboxPort}`, dir });
+  project.provide("smtp", {
+    port,
+    tlsPort,
+    untrustedTlsPort,
+    tlsUser: TLS_USER,
+    tlsPass: TLS_PASS,
+    mailboxUrl: `http://127.0.0.1:${mailboxPort}`,
+  });
 
   return async () => {
-    child.kill("SIGTERM");
-    await new Promise<void>((resolve) => mailbox.close(() => resolve()));
-    await rm(dir, { recursive: true, force: true });
+    await Promise.all([close(plain), close(secure), close(untrusted), close(mailbox)]);
   };
 }
