@@ -25,6 +25,8 @@ const CoreVars = z.object({
   LLM_MODEL: z.preprocess(unsetIfBlank, z.string().default("@cf/meta/llama-3.3-70b-instruct-fp8-fast")),
   LLM_API_URL: optional(z.url({ protocol: /^https?$/ })),
   LLM_API_KEY: optional(z.string()),
+  /** `workers-ai`: blend Workers AI embedding similarity into the ranking (needs the `AI` binding). */
+  EMBEDDINGS: z.preprocess(unsetIfBlank, z.enum(["off", "workers-ai"]).default("off")),
   /** Local conveniences (`/dev/mail`); only `npm start` sets it, never wrangler.toml. */
   DEV_ROUTES: flag,
 });
@@ -75,6 +77,8 @@ export interface Config {
   site: { url: string; publicReader: string };
   sources: SourceConfig & { mode: "replay" | "live" };
   writer: { kind: "deterministic" | "llm"; model: string; apiUrl?: string; apiKey?: string };
+  /** Dense similarity in the ranking: off (lexical only) or Workers AI embeddings. */
+  scoring: { embeddings: "off" | "workers-ai" };
   /** The secret of signed links; absent (feature off) when unset or too short. */
   tokens: { secret: string } | undefined;
   /** Absent when `ADMIN_TOKEN` is unset or too short: `/admin` is then closed, nothing else. */
@@ -184,6 +188,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
     site: { url: c.SITE_URL, publicReader: c.PUBLIC_READER },
     sources: { ...sourceConfigOf(sources.data, c.SITE_URL), mode: c.SOURCE_MODE },
     writer,
+    scoring: { embeddings: c.EMBEDDINGS },
     tokens: tokens ? { secret: tokens } : undefined,
     admin: admin ? { token: admin } : undefined,
     email: email

@@ -1,7 +1,7 @@
 import type { Candidate, SourceName } from "./candidate";
 import type { Discussion, Feedback, Issue, Item, Rule, Video } from "./issue";
 import type { ReaderProfile } from "./profile";
-import type { Corpus, ReaderModel, ScoredCandidate } from "./scoring";
+import type { Corpus, Embedder, ReaderModel, ScoredCandidate } from "./scoring";
 import { rankCandidates } from "./scoring";
 import { selectIssue } from "./select";
 import { distinctIntuitions } from "./writeup";
@@ -23,6 +23,11 @@ export interface ComposeInput {
   /** The day's reader-independent text statistics, prepared once and shared by every reader's job. */
   corpus?: Corpus;
   model: ReaderModel;
+  /**
+   * Dense similarity blended into the ranking (`EMBEDDINGS=workers-ai`); when it fails the issue is
+   * ranked lexically and `onError` says why.
+   */
+  embeddings?: { embedder: Embedder; onError(err: unknown): void };
   profile: ReaderProfile;
   rules: Rule[];
   /** Feedback received since the previous issue, shown back in the feedback section. */
@@ -55,6 +60,9 @@ export async function composeIssue(input: ComposeInput): Promise<ComposedIssue> 
   const ranked = await rankCandidates(input.pool, input.model, {
     now: input.now,
     ...(input.corpus ? { corpus: input.corpus } : {}),
+    ...(input.embeddings
+      ? { embedder: input.embeddings.embedder, onEmbedderError: input.embeddings.onError }
+      : {}),
   });
   const selection = selectIssue(ranked, { rules: input.rules });
   const picks = selection.research;

@@ -11,7 +11,7 @@ import { type Config, parseConfig } from "../src/config";
  * so code checks for them instead of casting `env`.
  */
 export interface Bindings extends Env {
-  /** Workers AI, for `WRITER="llm"` without `LLM_API_URL`. */
+  /** Workers AI, for `WRITER="llm"` without `LLM_API_URL` and for `EMBEDDINGS="workers-ai"`. */
   AI?: { run(model: string, input: unknown): Promise<unknown> };
   /** The `send_email` binding, for `EMAIL_TRANSPORT="cloudflare"`. */
   EMAIL?: SendEmailBinding;

@@ -7,8 +7,8 @@ import { type Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
 import type { Config } from "../src/config";
 import { identityKeys } from "../src/identity";
-import { composeIssue } from "../src/pipeline";
-import { type Corpus, prepareCorpus } from "../src/scoring";
+import { type ComposeInput, composeIssue } from "../src/pipeline";
+import { type Corpus, cachedEmbedder, type Embedder, prepareCorpus, workersAiEmbedder } from "../src/scoring";
 import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
 import { deterministicWriter } from "../src/writeup/deterministic";
 import { createLlmWriter, openAiCompatibleRunner, workersAiRunner } from "../src/writeup/llm";
@@ -102,6 +102,30 @@ function writerFor(env: Bindings, { writer }: Config): Writer {
 }
 
 /**
+ * The embedder of `EMBEDDINGS=workers-ai`, kept per isolate with its vectors: every reader's job
+ * of a day embeds the same candidates (about 1,600 texts, ~10 MB of vectors; at most 2,500 kept).
+ */
+let embeddings: { ai: NonNullable<Bindings["AI"]>; embedder: Embedder } | undefined;
+
+function embeddingsFor(env: Bindings, { scoring }: Config): ComposeInput["embeddings"] {
+  if (scoring.embeddings !== "workers-ai") return undefined;
+  if (!env.AI) {
+    console.warn(
+      JSON.stringify({ embeddings: "EMBEDDINGS=workers-ai without an AI binding: lexical ranking" }),
+    );
+    return undefined;
+  }
+  if (embeddings?.ai !== env.AI) {
+    embeddings = { ai: env.AI, embedder: cachedEmbedder(workersAiEmbedder(env.AI), 2500) };
+  }
+  return {
+    embedder: embeddings.embedder,
+    onError: (err) =>
+      console.warn(JSON.stringify({ embeddings: "failed, lexical ranking", error: String(err) })),
+  };
+}
+
+/**
  * The day's corpus, kept per isolate: a queue batch builds many readers' issues from the same
  * day, and the reader-independent text work (≈250 ms) is then paid once instead of per reader.
  */
@@ -151,6 +175,7 @@ export async function buildReaderIssue(
     const pool = day.filter((_, i) => unseen[i]);
     const run = await getRun(env.DB, job.runId);
     const ctx = sourceContext(env, cfg, () => now);
+    const dense = embeddingsFor(env, cfg);
     const composed = await composeIssue({
       readerId: job.readerId,
       date: job.date,
@@ -171,6 +196,7 @@ export async function buildReaderIssue(
         return c.quiet && source.success ? [source.data] : [];
       }),
       writer: writerFor(env, cfg),
+      ...(dense ? { embeddings: dense } : {}),
       lookups: {
         authorTalks: (pick) => findAuthorTalks(ctx, pick),
         discussion: (pick) => findDiscussion(ctx, pick),

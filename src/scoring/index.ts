@@ -17,7 +17,7 @@
  */
 export { type Corpus, candidateText, prepareCorpus } from "./corpus";
 export type { Embedder } from "./embedder";
-export { workersAiEmbedder } from "./embedder";
+export { cachedEmbedder, DEFAULT_EMBEDDING_MODEL, workersAiEmbedder } from "./embedder";
 export type { Explanation } from "./explain";
 export { type FeedbackExample, type RatedFeedback, type ReaderModel, readerModelFromProfile } from "./model";
 export { type RankOptions, rankCandidates, rankCandidatesSync, type ScoredCandidate } from "./rank";

@@ -49,13 +49,23 @@ const CLUSTER_CLOSENESS = 0.2;
 /**
  * Scores every candidate for the reader and returns them best first. Asynchronous only because an
  * optional embedder is; without one, `rankCandidatesSync` gives the same result synchronously.
+ * With `onEmbedderError`, a failing embedder leaves the lexical ranking (the error goes there);
+ * without it, the error is thrown.
  */
 export async function rankCandidates(
   candidates: readonly Candidate[],
   model: ReaderModel,
-  opts: RankOptions & { embedder?: Embedder },
+  opts: RankOptions & { embedder?: Embedder; onEmbedderError?: (err: unknown) => void },
 ): Promise<ScoredCandidate[]> {
-  const dense = opts.embedder ? await denseSimilarities(opts.embedder, candidates, model) : undefined;
+  let dense: DenseSims | undefined;
+  if (opts.embedder) {
+    try {
+      dense = await denseSimilarities(opts.embedder, candidates, model);
+    } catch (err) {
+      if (!opts.onEmbedderError) throw err;
+      opts.onEmbedderError(err);
+    }
+  }
   return rankWith(candidates, model, opts, dense);
 }
 

@@ -10,6 +10,7 @@ describe("parseConfig", () => {
     expect(config.sources.mode).toBe("replay");
     expect(config.sources.arxivCategories).toContain("cs.LG");
     expect(config.writer.kind).toBe("deterministic");
+    expect(config.scoring.embeddings).toBe("off");
     expect(config.tokens?.secret).toBe("a-secret-of-sixteen+");
     // Mail is never captured and dev routes never exist unless asked for.
     expect(config.email?.transport).toBe("cloudflare");
@@ -32,6 +33,11 @@ describe("parseConfig", () => {
     expect(config.features.telegram).toBe("misconfigured");
     expect(config.problems.join("\n")).toContain("ADMIN_TOKEN");
     expect(config.problems.join("\n")).not.toContain("short-secret");
+  });
+
+  it("reads EMBEDDINGS=workers-ai, and refuses a value it does not know, by name", () => {
+    expect(parseConfig({ ...base, EMBEDDINGS: "workers-ai" }).scoring.embeddings).toBe("workers-ai");
+    expect(() => parseConfig({ ...base, EMBEDDINGS: "openai" })).toThrow(/EMBEDDINGS/);
   });
 
   it("accepts an admin token of 32 characters", () => {
