@@ -6,12 +6,12 @@
 import type {
   ClaimedDelivery,
   ClaimRefusal,
-  DeliveryChannel,
   DeliveryKey,
   DeliveryLedger,
   DeliveryStatus,
 } from "../src/channels/delivery";
 import type { CapturedMail, CapturedMailStore } from "../src/channels/mail";
+import type { Channel } from "../src/profile";
 
 /** A prepared statement, as D1 (and the benchmark's adapter) provide it. */
 export interface SqlStatement {
@@ -43,7 +43,7 @@ interface RawDelivery {
   reader_id: string;
   issue_date: string;
   subscription_id: string;
-  channel: DeliveryChannel;
+  channel: Channel;
   status: DeliveryStatus;
   attempts: number;
   lease_until: string | null;
@@ -107,7 +107,7 @@ export async function pendingDeliveries(
   db: SqlDatabase,
   readerId: string,
   date: string,
-  after: { subscriptionId: string; channel: DeliveryChannel } | null,
+  after: { subscriptionId: string; channel: Channel } | null,
   limit: number,
 ): Promise<DeliveryKey[]> {
   const { results } = await db
@@ -117,7 +117,7 @@ export async function pendingDeliveries(
        ORDER BY subscription_id, channel LIMIT ?`,
     )
     .bind(readerId, date, after?.subscriptionId ?? "", after?.channel ?? "", limit)
-    .all<{ subscription_id: string; channel: DeliveryChannel }>();
+    .all<{ subscription_id: string; channel: Channel }>();
   return results.map((r) => ({ readerId, date, subscriptionId: r.subscription_id, channel: r.channel }));
 }
 

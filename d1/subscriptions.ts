@@ -3,15 +3,15 @@
  * row mappers over `SqlDatabase` (D1's API, see `d1/ledger.ts`).
  */
 import type { Recipient, RecipientDirectory } from "../src/channels/delivery";
+import type { Channel } from "../src/profile";
 import type { SqlDatabase } from "./ledger";
 
-export type SubscriptionChannel = "email" | "telegram";
 export type SubscriptionStatus = "pending" | "active" | "unsubscribed" | "blocked";
 
 export interface Subscription {
   id: string;
   readerId: string;
-  channel: SubscriptionChannel;
+  channel: Channel;
   /** An email address, or a Telegram chat id. */
   address: string;
   status: SubscriptionStatus;
@@ -24,7 +24,7 @@ export interface Subscription {
 interface RawSubscription {
   id: string;
   reader_id: string;
-  channel: SubscriptionChannel;
+  channel: Channel;
   address: string;
   status: SubscriptionStatus;
   created_at: string;
@@ -57,7 +57,7 @@ export async function getSubscription(db: SqlDatabase, id: string): Promise<Subs
 export async function findSubscription(
   db: SqlDatabase,
   readerId: string,
-  channel: SubscriptionChannel,
+  channel: Channel,
   address: string,
 ): Promise<Subscription | null> {
   const row = await db
@@ -157,20 +157,6 @@ export async function deactivateSubscription(
     .bind(status, reason, now.toISOString(), id)
     .run();
   return res.meta.changes > 0;
-}
-
-/** Every subscription of one reader on one channel with `status` (admin views, tests). */
-export async function listSubscriptions(
-  db: SqlDatabase,
-  readerId: string,
-  channel: SubscriptionChannel,
-  status: SubscriptionStatus,
-): Promise<Subscription[]> {
-  const { results } = await db
-    .prepare("SELECT * FROM subscriptions WHERE reader_id = ? AND channel = ? AND status = ? ORDER BY id")
-    .bind(readerId, channel, status)
-    .all<RawSubscription>();
-  return results.map(toSubscription);
 }
 
 /** Subscriptions as the delivery code needs them. */

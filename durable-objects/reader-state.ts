@@ -7,7 +7,7 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "zod";
 import { DEMO_READER_ID, demoFeedback, demoProfile, demoRules, demoSeen } from "../src/demo-profile";
 import { canonicalId } from "../src/identity";
-import { Feedback, Rule } from "../src/issue";
+import { Feedback, FeedbackChannel, Rule } from "../src/issue";
 import { ReaderProfile, type ReaderProfileInput } from "../src/profile";
 import { rulesFromFeedback, sameRule, supersedes } from "../src/rules";
 import { type RatedFeedback, type ReaderModel, readerModelFromProfile } from "../src/scoring/index";
@@ -52,7 +52,7 @@ const MIGRATIONS: readonly (readonly string[])[] = [
   ["ALTER TABLE seen ADD COLUMN summary TEXT"],
 ];
 
-/** Everything stored for one reader, as returned by an export request. */
+/** Everything stored for one reader, as `exportState` returns it. */
 export interface ReaderExport {
   readerId: string | null;
   schemaVersion: number;
@@ -62,8 +62,6 @@ export interface ReaderExport {
   rules: Rule[];
   seen: { key: string; itemKey: string; date: string; title: string }[];
 }
-
-export const FeedbackChannel = z.enum(["web", "email", "telegram", "cli"]);
 
 /** A feedback event as the delivery channels and routes hand it in (validated at this RPC edge). */
 export const FeedbackInput = z
@@ -391,7 +389,7 @@ export class ReaderState extends DurableObject<Env> {
     return this.readRules();
   }
 
-  /** Adds a standing rule by hand (admin, CLI); dated today. */
+  /** Adds a standing rule directly, not drawn from feedback (tests seed rules this way); dated today. */
   async addRule(r: RuleInput): Promise<Rule> {
     const parsed = parseInput(RuleInput, r, "rule");
     const rule: Rule = {
@@ -411,7 +409,7 @@ export class ReaderState extends DurableObject<Env> {
     return true;
   }
 
-  /** Everything stored for this reader, as JSON (the reader's data-export request). */
+  /** Everything stored for this reader, as JSON: what a reader's data-export request needs (no route serves one yet). */
   async exportState(): Promise<ReaderExport> {
     return {
       readerId: this.ctx.id.name ?? this.readProfile()?.id ?? null,
@@ -431,8 +429,9 @@ export class ReaderState extends DurableObject<Env> {
   }
 
   /**
-   * Deletes everything stored for this reader (the reader's deletion request). The empty schema is
-   * recreated with a marker that keeps the demo reader from re-seeding itself.
+   * Deletes everything stored for this reader: what a reader's deletion request needs (no route
+   * serves one yet). The empty schema is recreated with a marker that keeps the demo reader from
+   * re-seeding itself.
    */
   async deleteState(): Promise<void> {
     await this.ctx.storage.deleteAll();

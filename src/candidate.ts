@@ -1,6 +1,9 @@
 import { z } from "zod";
 
-/** The sources a candidate can come from. */
+/**
+ * The sources a candidate can come from, in priority order: when candidates merge, the one with
+ * the strongest id is the base, and among equal ids the one from the earliest source here.
+ */
 export const SourceName = z.enum([
   "arxiv",
   "huggingface",

@@ -1,4 +1,4 @@
-import type { Candidate, Signals, SourceName } from "./candidate";
+import { type Candidate, type Signals, SourceName } from "./candidate";
 
 /**
  * Canonical identity of works across sources and versions.
@@ -25,12 +25,6 @@ export function arxivId(raw: string): string | undefined {
   const o = oldArxiv.exec(s);
   if (o?.[1] !== undefined && o[2] !== undefined) return `${o[1].toLowerCase()}/${o[2]}`;
   return undefined;
-}
-
-/** The version suffix of an arXiv id (`2602.03067v2` → 2), or undefined when unversioned. */
-export function arxivVersion(raw: string): number | undefined {
-  const m = /v(\d+)$/.exec(raw.trim());
-  return m?.[1] !== undefined && arxivId(raw) !== undefined ? Number(m[1]) : undefined;
 }
 
 /**
@@ -194,14 +188,8 @@ export function normalizeTitle(title: string): string {
 export const titleSimilarityThreshold = 0.9;
 
 const idPriority = ["arxiv:", "doi:", "github:", "youtube:", "s2:", "hn:"];
-const sourcePriority: SourceName[] = [
-  "arxiv",
-  "huggingface",
-  "semanticscholar",
-  "github",
-  "youtube",
-  "hackernews",
-];
+/** The sources in the order `SourceName` lists them, which is their priority as a merge's base. */
+const sourcePriority: readonly SourceName[] = SourceName.options;
 
 function idRank(id: string): number {
   const i = idPriority.findIndex((p) => id.startsWith(p));

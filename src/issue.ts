@@ -72,6 +72,10 @@ export const Rule = z.object({
 });
 export type Rule = z.infer<typeof Rule>;
 
+/** Where feedback came from: the web page, a mail's links, the Telegram bot, the command line. */
+export const FeedbackChannel = z.enum(["web", "email", "telegram", "cli"]);
+export type FeedbackChannel = z.infer<typeof FeedbackChannel>;
+
 export const Feedback = z.object({
   id: z.string(),
   readerId: z.string(),
@@ -81,7 +85,7 @@ export const Feedback = z.object({
   kind: z.enum(["rating", "text"]),
   rating: z.enum(["up", "down"]).optional(),
   text: z.string().optional(),
-  channel: z.enum(["web", "email", "telegram", "cli"]).default("web"),
+  channel: FeedbackChannel.default("web"),
 });
 export type Feedback = z.infer<typeof Feedback>;
 
@@ -105,4 +109,3 @@ export const Issue = z.object({
   runId: z.string().optional(),
 });
 export type Issue = z.infer<typeof Issue>;
-export type IssueInput = z.input<typeof Issue>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+/** The channels an issue is delivered on (a profile's wishes, a subscription, a delivery job). */
 export const Channel = z.enum(["email", "telegram"]);
 export type Channel = z.infer<typeof Channel>;
 

@@ -20,6 +20,7 @@ import { smtpTransport } from "../src/channels/smtp.worker";
 import { TelegramClient } from "../src/channels/telegram";
 import type { Config } from "../src/config";
 import { feedbackLink, feedbackTextLink } from "../src/feedback-links";
+import type { Channel } from "../src/profile";
 import { type Bindings, configOf } from "./config";
 
 export { DeliveryMessage };
@@ -91,7 +92,7 @@ export function deliveryDeps(
 export async function enqueueDelivery(env: Bindings, readerId: string, date: string): Promise<number> {
   await seedDeliveries(env.DB, readerId, date, new Date());
   let queued = 0;
-  let after: { subscriptionId: string; channel: "email" | "telegram" } | null = null;
+  let after: { subscriptionId: string; channel: Channel } | null = null;
   for (;;) {
     const page = await pendingDeliveries(env.DB, readerId, date, after, PAGE);
     for (let i = 0; i < page.length; i += SEND_BATCH_MAX) {

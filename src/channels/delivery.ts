@@ -17,6 +17,7 @@
  */
 import { z } from "zod";
 import { type Issue, IssueDate } from "../issue";
+import { Channel } from "../profile";
 import { type RenderedEmail, renderEmail } from "../render/email";
 import { renderTelegram } from "../render/telegram";
 import { deliveryMessageId, listUnsubscribeHeaders, type MailTransport, PermanentMailError } from "./mail";
@@ -29,15 +30,13 @@ import {
   TelegramRateLimitError,
 } from "./telegram";
 
-export type DeliveryChannel = "email" | "telegram";
-
 /** The queue message: deliver `date`'s issue of `readerId` to one subscription. */
 export const DeliveryMessage = z.object({
   type: z.literal("deliver"),
   readerId: z.string().min(1),
   date: IssueDate,
   subscriptionId: z.string().min(1),
-  channel: z.enum(["email", "telegram"]),
+  channel: Channel,
 });
 export type DeliveryMessage = z.infer<typeof DeliveryMessage>;
 
@@ -46,7 +45,7 @@ export interface DeliveryKey {
   readerId: string;
   date: string;
   subscriptionId: string;
-  channel: DeliveryChannel;
+  channel: Channel;
 }
 
 export type DeliveryStatus = "pending" | "sent" | "failed" | "skipped";
@@ -80,7 +79,7 @@ export interface DeliveryLedger {
 
 export interface Recipient {
   id: string;
-  channel: DeliveryChannel;
+  channel: Channel;
   address: string;
   status: "pending" | "active" | "unsubscribed" | "blocked";
 }

@@ -4,7 +4,7 @@
  * go to that reader's Durable Object. Everything it touches comes in as ports, so it runs (and is
  * tested) the same with D1 and a Durable Object or with in-memory fakes.
  */
-import type { Issue, Rule } from "../issue";
+import type { FeedbackChannel, Issue, Rule } from "../issue";
 import { parseVoteCallback, renderTelegram } from "../render/telegram";
 import {
   type InlineKeyboardButton,
@@ -24,7 +24,7 @@ export interface ReaderFeedbackPort {
     itemId?: string;
     rating?: "up" | "down";
     text?: string;
-    channel: "web" | "email" | "telegram" | "cli";
+    channel: FeedbackChannel;
     /** What was rated, so the reader model can learn from it. */
     item?: { title: string; summary: string };
   }): Promise<{ newRules: Rule[] }>;

@@ -2,7 +2,7 @@
  * Lenses are ways of thinking the reader likes ("duality", "physics-style perturbation"). A lens
  * matches a candidate when the candidate's text shows the cues of that way of thinking.
  */
-import { normalizeText, tokenize, tokenizeNormalized } from "./terms";
+import { normalizeText, tokenize } from "./terms";
 
 interface LensCues {
   /** Recognizes the lens statement (what the reader wrote). */
@@ -51,27 +51,4 @@ export function showsKnownLens(index: number, normalized: string): boolean {
 /** The distinctive words (5+ letters, stemmed) that an unknown lens needs to see, all of them. */
 export function unknownLensWords(lens: string): string[] {
   return tokenize(lens).filter((w) => w.length >= 5);
-}
-
-/** The lenses (as the reader wrote them) whose cues appear in `text`. */
-export function matchLenses(lenses: readonly string[], text: string): string[] {
-  return matchLensesNormalized(lenses, normalizeText(text));
-}
-
-/** `matchLenses` for text already passed through `normalizeText`. */
-export function matchLensesNormalized(lenses: readonly string[], normalized: string): string[] {
-  const matched: string[] = [];
-  let textTokens: Set<string> | undefined;
-  for (const lens of lenses) {
-    const known = knownLensIndex(lens);
-    if (known >= 0) {
-      if (showsKnownLens(known, normalized)) matched.push(lens);
-      continue;
-    }
-    // An unknown lens matches when its distinctive words (5+ letters) all appear.
-    textTokens ??= new Set(tokenizeNormalized(normalized));
-    const words = unknownLensWords(lens);
-    if (words.length > 0 && words.every((w) => textTokens?.has(w))) matched.push(lens);
-  }
-  return matched;
 }

@@ -74,7 +74,7 @@ export function isContentWord(word: string): boolean {
 }
 
 /** `tokenize` for text already passed through `normalizeText`. */
-export function tokenizeNormalized(normalized: string): string[] {
+function tokenizeNormalized(normalized: string): string[] {
   const words = normalized.match(/[a-z][a-z0-9]*/g) ?? [];
   const tokens: string[] = [];
   for (const w of words) {
@@ -89,52 +89,13 @@ export function tokenizeNormalized(normalized: string): string[] {
   return tokens;
 }
 
-/**
- * Terms of `text`: stemmed unigrams plus adjacent-pair bigrams ("optim transport", "order book"),
- * which carry most of the topical precision in scientific titles and abstracts.
- */
-export function terms(text: string): string[] {
-  return termsOfTokens(tokenize(text));
-}
-
-function termsOfTokens(tokens: string[]): string[] {
-  const out = tokens.slice();
-  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]} ${tokens[i + 1]}`);
-  return out;
-}
-
-/**
- * Surface forms of the terms of `text` (stem → the words as written), so that explanations can say
- * "optimal transport" rather than the stem "optim transport".
- */
-export function surfaceForms(text: string): Map<string, string> {
-  const words = normalizeText(text).match(/[a-z][a-z0-9]*/g) ?? [];
-  const kept: [string, string][] = [];
-  for (const w of words) {
-    if (w.length < 2 || STOPWORDS.has(w)) continue;
-    kept.push([stem(w), w]);
-  }
-  const out = new Map<string, string>();
-  for (let i = 0; i < kept.length; i++) {
-    const cur = kept[i];
-    if (!cur) continue;
-    if (!out.has(cur[0])) out.set(cur[0], cur[1]);
-    const next = kept[i + 1];
-    if (next) {
-      const key = `${cur[0]} ${next[0]}`;
-      if (!out.has(key)) out.set(key, `${cur[1]} ${next[1]}`);
-    }
-  }
-  return out;
-}
-
 /** Term frequencies of `text`. */
 export function termCounts(text: string): Map<string, number> {
   return termCountsNormalized(normalizeText(text));
 }
 
 /** `termCounts` for text already passed through `normalizeText`. */
-export function termCountsNormalized(normalized: string): Map<string, number> {
+function termCountsNormalized(normalized: string): Map<string, number> {
   const tokens = tokenizeNormalized(normalized);
   const counts = new Map<string, number>();
   for (let i = 0; i < tokens.length; i++) {
@@ -150,7 +111,7 @@ export function termCountsNormalized(normalized: string): Map<string, number> {
 }
 
 /** Euclidean norm of a sparse vector. */
-export function norm(v: TermVector): number {
+function norm(v: TermVector): number {
   let s = 0;
   for (const w of v.values()) s += w * w;
   return Math.sqrt(s);
@@ -179,16 +140,4 @@ export function dot(a: TermVector, b: TermVector): number {
 /** `target += scale * v`. */
 export function addInto(target: TermVector, v: TermVector, scale: number): void {
   for (const [t, w] of v) target.set(t, (target.get(t) ?? 0) + scale * w);
-}
-
-/** The terms contributing most to `dot(a, b)`, largest first, with positive contributions only. */
-export function sharedTerms(a: TermVector, b: TermVector, limit: number): string[] {
-  const contributions: [string, number][] = [];
-  const [small, large] = a.size <= b.size ? [a, b] : [b, a];
-  for (const [t, w] of small) {
-    const x = large.get(t);
-    if (x !== undefined && w * x > 0) contributions.push([t, w * x]);
-  }
-  contributions.sort((p, q) => q[1] - p[1]);
-  return contributions.slice(0, limit).map(([t]) => t);
 }

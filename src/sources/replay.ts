@@ -96,9 +96,6 @@ export function replayAnswer(url: string): ReplayAnswer | undefined {
   return routes.find((r) => r.host.test(u.hostname) && r.path.test(u.pathname))?.answer;
 }
 
-/** Every fixture the replay can serve (what `npm start` copies into the assets). */
-export const replayFixtures: string[] = [...new Set(routes.map((r) => r.answer.fixture))];
-
 /**
  * A `fetch` that answers from recorded payloads, reading them with `load` (from disk in Node,
  * from the Worker's static assets in `wrangler dev`). Unknown URLs get a 404, never the network.
