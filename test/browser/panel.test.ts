@@ -14,8 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue.ts";
 import { renderIssuePage } from "../../src/render/web.ts";
 
-/** Set by the node project's globalSetup (test/support/browser-setup.ts): Chromium from @sparticuz/chromium. */
+/**
+ * Set by the node project's globalSetup (test/support/browser-setup.ts): Chromium from @sparticuz/chromium, and
+ * the folder of the shared libraries it brings along (given to the browser alone).
+ */
 const CHROMIUM = process.env.CHROMIUM_PATH;
+const CHROMIUM_LIBS = process.env.CHROMIUM_LIBRARY_PATH;
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -85,7 +89,12 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   if (!CHROMIUM) throw new Error("CHROMIUM_PATH is unset: run through vitest, whose globalSetup sets it");
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const libraryPath = [CHROMIUM_LIBS, process.env.LD_LIBRARY_PATH].filter((p) => p).join(":");
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    env: { ...process.env, LD_LIBRARY_PATH: libraryPath },
+  });
 });
 
 afterAll(async () => {

@@ -9,5 +9,7 @@ import { browserPlatform, vulkanEnv } from "./chromium.ts";
 export default async function setup(): Promise<void> {
   const platform = await browserPlatform();
   process.env.CHROMIUM_PATH = platform.chromium;
+  if (platform.chromiumLibraryPath === undefined) delete process.env.CHROMIUM_LIBRARY_PATH;
+  else process.env.CHROMIUM_LIBRARY_PATH = platform.chromiumLibraryPath;
   if (platform.vulkanDir !== undefined) Object.assign(process.env, vulkanEnv(platform.vulkanDir));
 }

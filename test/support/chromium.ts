@@ -16,14 +16,26 @@ import { promisify } from "node:util";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
-/** What @sparticuz/chromium unpacks: the browser, and SwiftShader's Vulkan driver with a loader beside it. */
-const UNPACKED = ["chromium", "libvulkan.so.1", "libvk_swiftshader.so", "vk_swiftshader_icd.json"] as const;
+/**
+ * What @sparticuz/chromium unpacks: the browser, SwiftShader's Vulkan driver with a loader beside it, and the
+ * shared libraries the browser links that a bare machine may lack (NSS, NSPR, expat: its Amazon Linux set).
+ */
+const UNPACKED = [
+  "chromium",
+  "libvulkan.so.1",
+  "libvk_swiftshader.so",
+  "vk_swiftshader_icd.json",
+  "al2023/lib/libnss3.so",
+  "al2023/lib/libexpat.so.1",
+] as const;
 
 export interface BrowserPlatform {
   /** The Chromium binary playwright-core launches. */
   chromium: string;
   /** Where it came from. */
   chromiumSource: "npm" | "system";
+  /** Shared libraries for the npm Chromium alone (its LD_LIBRARY_PATH), so that it needs none from the system. */
+  chromiumLibraryPath: string | undefined;
   /** The folder with libvulkan.so.1 and the SwiftShader ICD, or undefined when the system's Vulkan is used. */
   vulkanDir: string | undefined;
 }
@@ -38,7 +50,9 @@ function sparticuzVersion(): string {
  * Unpacks @sparticuz/chromium once per version into `<tmp>/daily-feed-chromium-<version>/` and returns that
  * folder. The package unpacks into os.tmpdir() and trusts any `chromium` file already there, so it runs in a
  * child process whose TMPDIR is a private staging folder, renamed into place when complete: concurrent runs
- * and interrupted unpacks never leave a half-written browser where another run would use it.
+ * and interrupted unpacks never leave a half-written browser where another run would use it. The package adds
+ * its shared libraries (al2023.tar.br) only when it believes it runs on AWS Lambda; the child says it does, so
+ * that they are unpacked too.
  */
 export async function unpackChromium(): Promise<string> {
   const dir = path.join(tmpdir(), `daily-feed-chromium-${sparticuzVersion()}`);
@@ -50,7 +64,13 @@ export async function unpackChromium(): Promise<string> {
     const script = 'const c = (await import("@sparticuz/chromium")).default; await c.executablePath();';
     await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
       cwd: repoRoot,
-      env: { ...process.env, TMPDIR: staging, TMP: staging, TEMP: staging },
+      env: {
+        ...process.env,
+        TMPDIR: staging,
+        TMP: staging,
+        TEMP: staging,
+        AWS_LAMBDA_JS_RUNTIME: "nodejs22.x",
+      },
     });
     const missing = UNPACKED.filter((f) => !existsSync(path.join(staging, f)));
     if (missing.length > 0) throw new Error(`@sparticuz/chromium did not unpack ${missing.join(", ")}`);
@@ -76,12 +96,18 @@ export async function browserPlatform(): Promise<BrowserPlatform> {
   }
   const useSystemVulkan = process.env.DAILY_FEED_VULKAN === "system";
   if (systemChromium && useSystemVulkan) {
-    return { chromium: systemChromium, chromiumSource: "system", vulkanDir: undefined };
+    return {
+      chromium: systemChromium,
+      chromiumSource: "system",
+      chromiumLibraryPath: undefined,
+      vulkanDir: undefined,
+    };
   }
   const dir = await unpackChromium();
   return {
     chromium: systemChromium ?? path.join(dir, "chromium"),
     chromiumSource: systemChromium ? "system" : "npm",
+    chromiumLibraryPath: systemChromium ? undefined : path.join(dir, "al2023", "lib"),
     vulkanDir: useSystemVulkan ? undefined : dir,
   };
 }

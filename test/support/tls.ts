@@ -6,7 +6,7 @@
  * its outbound TLS trust store. Miniflare reads that variable once, when its module loads, so vitest.config.ts
  * calls `throwawayTls()` before it imports @cloudflare/vitest-plugin (which imports miniflare).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { generate } from "selfsigned";
@@ -27,8 +27,8 @@ const FILES = { ca: "ca.pem", key: "server-key.pem", cert: "server-cert.pem" } a
 
 /**
  * Generates the CA and the server certificate into a temporary folder (removed when the process exits), points
- * NODE_EXTRA_CA_CERTS at the CA and TLS_DIR_ENV at the folder. A NODE_EXTRA_CA_CERTS already set is kept:
- * its certificates are copied into the new bundle, in front of the CA.
+ * NODE_EXTRA_CA_CERTS at the CA and TLS_DIR_ENV at the folder. A NODE_EXTRA_CA_CERTS already set (a corporate
+ * proxy's CA, say) is kept: its certificates are copied into the new bundle, in front of the CA.
  */
 export async function throwawayTls(): Promise<TestTls> {
   const notBeforeDate = new Date(Date.now() - 60_000);
@@ -70,8 +70,9 @@ export async function throwawayTls(): Promise<TestTls> {
   writeFileSync(path.join(dir, FILES.cert), tls.cert);
   writeFileSync(path.join(dir, FILES.ca), tls.ca);
   const previous = process.env.NODE_EXTRA_CA_CERTS;
+  const kept = previous && existsSync(previous) ? `${readFileSync(previous, "utf8").trim()}\n` : "";
   const bundle = path.join(dir, "trusted.pem");
-  writeFileSync(bundle, `${previous ? `${readFileSync(previous, "utf8").trim()}\n` : ""}${tls.ca}`);
+  writeFileSync(bundle, `${kept}${tls.ca}`);
   process.env.NODE_EXTRA_CA_CERTS = bundle;
   process.env[TLS_DIR_ENV] = dir;
   return tls;
