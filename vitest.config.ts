@@ -13,8 +13,10 @@ const testBindings = {
   TELEGRAM_BOT_TOKEN: "123456:TEST",
   TELEGRAM_WEBHOOK_SECRET: "test_webhook_secret",
   SITE_URL: "https://feed.example",
-  // The embedded default of `npm start`: sources read the recorded payloads from the static assets.
+  // The embedded default of `npm start`: sources read the recorded payloads from the static assets,
+  // mail is captured in D1.
   SOURCE_MODE: "replay",
+  EMAIL_TRANSPORT: "capture",
 };
 
 export default defineConfig({
@@ -51,6 +53,13 @@ export default defineConfig({
           setupFiles: ["./test/workers/setup.ts"],
           globalSetup: ["./test/support/smtp-server.ts"],
         },
+      },
+      {
+        // Workers runtime with wrangler.toml alone, as deployed: no test bindings, no secrets.
+        plugins: [
+          cloudflareTest({ main: "./workers/index.ts", wrangler: { configPath: "./wrangler.toml" } }),
+        ],
+        test: { name: "production", include: ["test/production/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
         // Node: domain code (parsers, scoring, writer, renderers), the CLI, GPU kernels via Dawn, the browser.

@@ -25,8 +25,14 @@ const CoreVars = z.object({
   LLM_MODEL: z.preprocess(unsetIfBlank, z.string().default("@cf/meta/llama-3.3-70b-instruct-fp8-fast")),
   LLM_API_URL: optional(z.url({ protocol: /^https?$/ })),
   LLM_API_KEY: optional(z.string()),
-  /** Local conveniences (`/dev/mail`); only `npm start` sets it, never wrangler.toml. */
-  DEV_ROUTES: flag,
+  /**
+   * Local conveniences (`/dev/mail`); only `npm start` sets it, never wrangler.toml. Exactly "true"
+   * switches them on; anything else, a typo included, leaves them off (and the site up).
+   */
+  DEV_ROUTES: z
+    .unknown()
+    .optional()
+    .transform((v) => v === "true"),
 });
 
 /** Signed links (subscribe, unsubscribe, feedback) need a secret long enough not to be guessed. */

@@ -8,6 +8,7 @@ import { factory } from "./factory";
 import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
 import { adminRoutes } from "./routes/admin";
 import { archiveRoutes } from "./routes/archive";
+import { devRoutes } from "./routes/dev";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { subscribeRoutes } from "./routes/subscribe";
@@ -22,6 +23,7 @@ app.route("/admin", adminRoutes);
 app.route("/feedback", feedbackRoutes);
 app.route("/", subscribeRoutes);
 app.route("/", telegramRoutes);
+app.route("/dev", devRoutes);
 app.route("/", archiveRoutes);
 
 /** Every failure leaves through `errorResponse`; never a stack trace to the client. */

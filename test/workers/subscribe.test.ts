@@ -9,10 +9,13 @@ import { describe, expect, it } from "vitest";
 import { getCapturedMail, listCapturedMail } from "../../d1/ledger";
 import { findSubscription } from "../../d1/subscriptions";
 import { signToken } from "../../src/tokens";
+import type { AppEnv } from "../../workers/config";
+import { devRoutes } from "../../workers/routes/dev";
 import { subscribeRoutes } from "../../workers/routes/subscribe";
 
-const app = new Hono<{ Bindings: Env }>().route("/", subscribeRoutes);
-const captureEnv = { ...env, EMAIL_TRANSPORT: "capture" } as Env;
+const app = new Hono<AppEnv>().route("/", subscribeRoutes).route("/dev", devRoutes);
+/** As under `npm start`: mail captured in D1 and the dev routes on. */
+const captureEnv = { ...env, EMAIL_TRANSPORT: "capture", DEV_ROUTES: "true" } as Env;
 
 async function call(path: string, init: RequestInit = {}, bindings: Env = captureEnv): Promise<Response> {
   const ctx = createExecutionContext();
@@ -184,8 +187,20 @@ describe("confirm and unsubscribe links", () => {
 
 describe("/dev/mail", () => {
   it("does not exist unless mail is captured", async () => {
-    const smtpEnv = { ...env, EMAIL_TRANSPORT: "smtp" } as Env;
+    const smtpEnv = { ...env, EMAIL_TRANSPORT: "smtp", DEV_ROUTES: "true" } as Env;
     expect((await call("/dev/mail", {}, smtpEnv)).status).toBe(404);
     expect((await call("/dev/mail/anything", {}, smtpEnv)).status).toBe(404);
+  });
+
+  it("does not exist without the dev flag, even while mail is captured", async () => {
+    await call("/subscribe", signup("hidden@example.org", "203.0.113.30"));
+    for (const flag of [undefined, "false", "yes"]) {
+      const bindings = { ...env, EMAIL_TRANSPORT: "capture", DEV_ROUTES: flag } as Env;
+      for (const path of ["/dev/mail", "/dev/mail/anything"]) {
+        const res = await call(path, {}, bindings);
+        expect(res.status, `${path} with DEV_ROUTES=${flag}`).toBe(404);
+        expect(await res.text()).not.toContain("hidden@example.org");
+      }
+    }
   });
 });

@@ -6,13 +6,11 @@
  *   follow GETs and must not unsubscribe anyone;
  * - `POST /unsubscribe/:token` — RFC 8058 one-click (`List-Unsubscribe=One-Click`) and that button:
  *   unsubscribes at once, no login, no confirmation page;
- * - `GET /dev/mail`, `GET /dev/mail/:id` — mail kept by the capture transport (EMAIL_TRANSPORT=capture only).
  * Email subscribers read the public reader's issue, like Telegram subscribers.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { getCapturedMail, listCapturedMail } from "../../d1/ledger";
 import { ensureReader } from "../../d1/readers";
 import {
   activateSubscription,
@@ -254,63 +252,5 @@ subscribeRoutes.post("/unsubscribe/:token", async (c) => {
     "unsubscribed",
     "You are unsubscribed",
     html`<p>No more mail will be sent to this address. <a href="/">The archive</a> stays open.</p>`,
-  );
-});
-
-// --- captured mail, for local use ---
-
-/** `/dev/mail` exists only while mail is captured: it would expose nothing useful, or worse, otherwise. */
-function captureOff(c: Ctx): Response | Promise<Response> | undefined {
-  if (c.var.config.email?.transport === "capture") return undefined;
-  return errorResponse(c, "not_found", "mail capture is off (EMAIL_TRANSPORT)");
-}
-
-subscribeRoutes.get("/dev/mail", async (c) => {
-  const off = captureOff(c);
-  if (off) return off;
-  const mails = await listCapturedMail(c.env.DB, 100);
-  return page(
-    c,
-    200,
-    "Captured mail",
-    html`<p>Mail the Worker would have sent (EMAIL_TRANSPORT=capture), newest first.</p>
-${
-  mails.length === 0
-    ? html`<p>No mail yet. Subscribe with the form on <a href="/">the front page</a>.</p>`
-    : html`<ul class="archive">${mails.map(
-        (m) =>
-          html`<li><span class="date">${m.createdAt.slice(0, 16).replace("T", " ")}</span><a href="/dev/mail/${m.id}">${m.subject}</a> → ${m.to}</li>`,
-      )}</ul>`
-}`,
-    "/dev/mail",
-  );
-});
-
-subscribeRoutes.get("/dev/mail/:id", async (c) => {
-  const off = captureOff(c);
-  if (off) return off;
-  const mail = await getCapturedMail(c.env.DB, c.req.param("id"));
-  if (!mail)
-    return failure(c, "not_found", "No such mail", html`<p><a href="/dev/mail">All captured mail</a></p>`);
-  const headers = {
-    From: mail.from,
-    To: mail.to,
-    Subject: mail.subject,
-    Date: mail.createdAt,
-    ...mail.headers,
-  };
-  return page(
-    c,
-    200,
-    mail.subject,
-    html`<p><a href="/dev/mail">← All captured mail</a></p>
-<pre>${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join("\n")}</pre>
-<h3>HTML part</h3>
-<iframe title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${mail.html}" style="width:100%;height:70vh;border:1px solid #ccc;border-radius:6px;background:#fff"></iframe>
-<h3>Text part</h3>
-<pre style="white-space:pre-wrap">${mail.text}</pre>`,
-    "/dev/mail",
   );
 });
