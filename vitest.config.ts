@@ -2,6 +2,7 @@ import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { replayOutbound } from "./test/support/replay-outbound.ts";
+import { maskDevVars } from "./test/support/shipped-config.ts";
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1/migrations"));
 
@@ -55,9 +56,14 @@ export default defineConfig({
         },
       },
       {
-        // Workers runtime with wrangler.toml alone, as deployed: no test bindings, no secrets.
+        // Workers runtime with wrangler.toml alone, as deployed: no test bindings, no secrets, and a
+        // local .dev.vars (which wrangler always reads) masked.
         plugins: [
-          cloudflareTest({ main: "./workers/index.ts", wrangler: { configPath: "./wrangler.toml" } }),
+          cloudflareTest({
+            main: "./workers/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: maskDevVars(import.meta.dirname) },
+          }),
         ],
         test: { name: "production", include: ["test/production/**/*.test.ts"], testTimeout: 20_000 },
       },

@@ -5,6 +5,7 @@ import { DeliveryMessage, deliveryDeps } from "./delivery";
 import { unsubscribeByMail } from "./email";
 import { AppError, codeOfStatus, errorResponse } from "./errors";
 import { factory } from "./factory";
+import { secureResponses } from "./middleware/security-headers";
 import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
 import { adminRoutes } from "./routes/admin";
 import { archiveRoutes } from "./routes/archive";
@@ -17,6 +18,8 @@ import { telegramRoutes } from "./routes/telegram";
 export { ReaderState } from "../durable-objects/reader-state";
 
 const app = factory.createApp();
+
+app.use(secureResponses);
 
 app.route("/", healthRoutes);
 app.route("/admin", adminRoutes);
