@@ -5,6 +5,7 @@ import { DeliveryMessage, deliveryDeps } from "./delivery";
 import { unsubscribeByMail } from "./email";
 import { AppError, codeOfStatus, errorResponse } from "./errors";
 import { factory } from "./factory";
+import { bodyLimits } from "./middleware/body-limits";
 import { secureResponses } from "./middleware/security-headers";
 import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
 import { adminRoutes } from "./routes/admin";
@@ -20,6 +21,7 @@ export { ReaderState } from "../durable-objects/reader-state";
 const app = factory.createApp();
 
 app.use(secureResponses);
+app.use(bodyLimits);
 
 app.route("/", healthRoutes);
 app.route("/admin", adminRoutes);
