@@ -19,9 +19,17 @@ import { verifyToken } from "../../src/tokens";
 import type { AppEnv } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
+import { limitWritesByNetwork, rateLimited, withinLimit } from "../middleware/rate-limit";
 import { page } from "../page";
 
 export const feedbackRoutes = factory.createApp();
+
+// Notes, votes and rule removals: counted per client network here, per reader in each handler.
+feedbackRoutes.use(limitWritesByNetwork("WRITE_LIMITER"));
+
+/** The per-reader count of a write: a leaked token must not become a firehose. */
+const readerWithinLimit = (c: Ctx, readerId: string) =>
+  withinLimit(c, "WRITE_LIMITER", [`reader:${readerId}`]);
 
 const ReaderId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const VotePayload = z.object({
@@ -118,6 +126,7 @@ feedbackRoutes.get("/rules/:token", async (c) => {
 feedbackRoutes.post("/rules/:token", async (c) => {
   const opened = await openToken(c, "rules", c.req.param("token"), RulesPayload);
   if (!opened.ok) return opened.response;
+  if (!(await readerWithinLimit(c, opened.payload.r))) return rateLimited(c);
   const form = RemoveForm.safeParse(await c.req.parseBody());
   if (!form.success)
     return errorResponse(c, "bad_request", "the form did not name a rule", {
@@ -164,6 +173,7 @@ feedbackRoutes.post("/text", async (c) => {
   }
   const opened = await openToken(c, "feedback-text", form.data.token, TextPayload);
   if (!opened.ok) return opened.response;
+  if (!(await readerWithinLimit(c, opened.payload.r))) return rateLimited(c);
   const { r, d } = opened.payload;
   const { feedback, newRules } = await readerStateStub(c.env.READER_STATE, r).recordFeedback({
     issueDate: d,
@@ -214,6 +224,7 @@ feedbackRoutes.post("/:token", async (c) => {
   const opened = await openToken(c, "feedback", c.req.param("token"), VotePayload);
   if (!opened.ok) return opened.response;
   const { r, d, i, v } = opened.payload;
+  if (!(await readerWithinLimit(c, r))) return rateLimited(c);
   const form = VoteForm.safeParse(await c.req.parseBody().catch(() => ({})));
   const channel = form.success ? form.data.via : "web";
   await readerStateStub(c.env.READER_STATE, r).recordFeedback({

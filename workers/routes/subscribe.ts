@@ -14,7 +14,6 @@ import { z } from "zod";
 import { ensureReader } from "../../d1/readers";
 import {
   activateSubscription,
-  countSubscribeAttempt,
   deactivateSubscription,
   findSubscription,
   getSubscription,
@@ -26,6 +25,7 @@ import type { AppEnv } from "../config";
 import { emailTransport } from "../delivery";
 import { type ErrorCode, errorResponse, wantsJson } from "../errors";
 import { factory } from "../factory";
+import { clientNetwork, rateLimited, withinLimit } from "../middleware/rate-limit";
 import { type Markup, page } from "../page";
 
 export const subscribeRoutes = factory.createApp();
@@ -34,8 +34,6 @@ type Ctx = Context<AppEnv>;
 
 /** How long a pending sign-up waits before the form sends its confirmation again. */
 const RESEND_AFTER_MS = 10 * 60_000;
-/** Sign-up attempts allowed per client IP per hour. */
-const SUBSCRIBE_LIMIT_PER_HOUR = 5;
 
 const SubscribeRequest = z.object({
   email: z
@@ -74,19 +72,24 @@ subscribeRoutes.post("/subscribe", async (c) => {
   const config = c.var.config;
   const secret = secretOf(c);
   if (!secret) return notSetUp(c);
-  const now = new Date();
-  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-  const attempts = await countSubscribeAttempt(c.env.DB, ip, now);
-  if (attempts > SUBSCRIBE_LIMIT_PER_HOUR) {
-    const nextHour = Math.ceil((now.getTime() + 1) / 3_600_000) * 3_600_000;
-    c.header("Retry-After", String(Math.max(1, Math.ceil((nextHour - now.getTime()) / 1000))));
+  // Mail is how sign-up works: without a way to send it, say so before storing anything.
+  if (!config.email || (config.email.transport === "cloudflare" && !c.env.EMAIL)) {
     return failure(
       c,
-      "rate_limited",
-      "Too many sign-ups",
-      html`<p>Too many sign-ups from your network this hour. Please try again later.</p>`,
+      "not_configured",
+      "Subscriptions are not set up",
+      html`<p>This server cannot send mail yet.</p>`,
+      "subscriptions are off: no mail transport is configured",
     );
   }
+  const now = new Date();
+  const tooMany = () =>
+    rateLimited(c, {
+      heading: "Too many sign-ups",
+      body: html`<p>Too many sign-ups from your network or for this address. Please try again in a minute.</p>`,
+    });
+  const network = clientNetwork(c);
+  if (network && !(await withinLimit(c, "SIGNUP_LIMITER", [network]))) return tooMany();
 
   let raw: unknown;
   try {
@@ -122,6 +125,8 @@ subscribeRoutes.post("/subscribe", async (c) => {
       "Check your inbox",
       html`<p>If <strong>${parsed.data.email}</strong> can receive mail, a confirmation link is on its way. Nothing is sent until you click it.</p>`,
     );
+  // Per address too: many networks must not flood one inbox. Counted before the honeypot, so bots pay.
+  if (!(await withinLimit(c, "SIGNUP_LIMITER", [`email:${parsed.data.email}`]))) return tooMany();
   // A filled honeypot is a bot: answer as usual, do nothing.
   if (parsed.data.website) return checkInbox();
 
