@@ -1,6 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { replayOutbound } from "./test/support/replay-outbound.ts";
+import { maskDevVars } from "./test/support/shipped-config.ts";
 import { SlowestFilesReporter } from "./test/support/slowest-files.ts";
 import { throwawayTls } from "./test/support/tls.ts";
 
@@ -19,8 +20,10 @@ const testBindings = {
   TELEGRAM_BOT_TOKEN: "123456:TEST",
   TELEGRAM_WEBHOOK_SECRET: "test_webhook_secret",
   SITE_URL: "https://feed.example",
-  // The embedded default of `npm start`: sources read the recorded payloads from the static assets.
+  // The embedded default of `npm start`: sources read the recorded payloads from the static assets,
+  // mail is captured in D1.
   SOURCE_MODE: "replay",
+  EMAIL_TRANSPORT: "capture",
 };
 
 export default defineConfig({
@@ -58,6 +61,18 @@ export default defineConfig({
           setupFiles: ["./test/workers/setup.ts"],
           globalSetup: ["./test/support/smtp-server.ts"],
         },
+      },
+      {
+        // Workers runtime with wrangler.toml alone, as deployed: no test bindings, no secrets, and a
+        // local .dev.vars (which wrangler always reads) masked.
+        plugins: [
+          cloudflareTest({
+            main: "./workers/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: maskDevVars(import.meta.dirname) },
+          }),
+        ],
+        test: { name: "production", include: ["test/production/**/*.test.ts"], testTimeout: 20_000 },
       },
       {
         // Node: domain code (parsers, scoring, writer, renderers), the CLI, GPU kernels via Dawn, the browser.

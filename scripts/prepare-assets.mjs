@@ -2,8 +2,10 @@
 //   public/katex/   KaTeX's stylesheet and fonts (math on the issue pages, typeset server-side)
 //   public/replay/  the recorded real payloads that the embedded default replays (no network)
 //   public/gpu/     the WebGPU bundle (scripts/build-gpu.mjs), when its sources are present
+//   public/_headers the security headers of the Worker's responses (src/security-headers.json), for
+//                   the static assets, which are served without running the Worker
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,5 +27,13 @@ if (existsSync(path.join(root, "scripts/build-gpu.mjs"))) {
   const r = spawnSync(process.execPath, [path.join(root, "scripts/build-gpu.mjs")], { stdio: "inherit" });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
+const headers = JSON.parse(readFileSync(path.join(root, "src/security-headers.json"), "utf8"));
+writeFileSync(
+  path.join(pub, "_headers"),
+  `/*\n${Object.entries(headers)
+    .map(([name, value]) => `  ${name}: ${value}\n`)
+    .join("")}`,
+);
+
 const built = existsSync(path.join(pub, "gpu")) ? ", public/gpu" : "";
-console.log(`assets ready: public/katex, public/replay${built}`);
+console.log(`assets ready: public/katex, public/replay${built}, public/_headers`);

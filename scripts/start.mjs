@@ -3,7 +3,8 @@
 // It applies the migrations, starts the Worker, runs the morning pipeline once, and waits
 // until http://localhost:8787 shows the issue.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -22,13 +23,34 @@ function step(label, cmd, args) {
   }
 }
 
-if (!existsSync(path.join(root, ".dev.vars"))) {
-  copyFileSync(path.join(root, ".dev.vars.example"), path.join(root, ".dev.vars"));
-  console.log("› created .dev.vars from .dev.vars.example (local secrets)");
+// Local conveniences live in .dev.vars only (wrangler.toml is the production configuration):
+// mail captured in D1 and readable at /dev/mail, which exists only with DEV_ROUTES=true.
+const devVarsPath = path.join(root, ".dev.vars");
+if (!existsSync(devVarsPath)) {
+  copyFileSync(path.join(root, ".dev.vars.example"), devVarsPath);
+  console.log("› created .dev.vars from .dev.vars.example (local secrets, mail capture, dev routes)");
 }
-const adminToken = /^ADMIN_TOKEN=(.*)$/m
-  .exec(readFileSync(path.join(root, ".dev.vars"), "utf8"))?.[1]
-  ?.trim();
+let devVars = readFileSync(devVarsPath, "utf8");
+const varOf = (name) => new RegExp(`^${name}=(.*)$`, "m").exec(devVars)?.[1]?.trim();
+const additions = [];
+for (const [name, value] of [
+  ["EMAIL_TRANSPORT", "capture"],
+  ["DEV_ROUTES", "true"],
+]) {
+  if (varOf(name) === undefined) additions.push(`${name}=${value}`);
+}
+// An older .dev.vars may hold a short admin token, which now closes /admin: make a long one.
+if ((varOf("ADMIN_TOKEN") ?? "").length < 32) {
+  const token = randomBytes(24).toString("hex");
+  devVars = devVars.replace(/^ADMIN_TOKEN=.*\n?/m, "");
+  additions.push(`ADMIN_TOKEN=${token}`);
+}
+if (additions.length > 0) {
+  devVars = `${devVars.replace(/\n?$/, "\n")}${additions.join("\n")}\n`;
+  writeFileSync(devVarsPath, devVars);
+  console.log(`› .dev.vars: set ${additions.map((a) => a.split("=")[0]).join(", ")}`);
+}
+const adminToken = varOf("ADMIN_TOKEN");
 
 step("building static assets", process.execPath, [path.join(root, "scripts/prepare-assets.mjs")]);
 step("applying D1 migrations (local)", wrangler, ["d1", "migrations", "apply", "DB", "--local"]);

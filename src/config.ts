@@ -27,8 +27,14 @@ const CoreVars = z.object({
   LLM_API_KEY: optional(z.string()),
   /** `workers-ai`: blend Workers AI embedding similarity into the ranking (needs the `AI` binding). */
   EMBEDDINGS: z.preprocess(unsetIfBlank, z.enum(["off", "workers-ai"]).default("off")),
-  /** Local conveniences (`/dev/mail`); only `npm start` sets it, never wrangler.toml. */
-  DEV_ROUTES: flag,
+  /**
+   * Local conveniences (`/dev/mail`); only `npm start` sets it, never wrangler.toml. Exactly "true"
+   * switches them on; anything else, a typo included, leaves them off (and the site up).
+   */
+  DEV_ROUTES: z
+    .unknown()
+    .optional()
+    .transform((v) => v === "true"),
 });
 
 /** Signed links (subscribe, unsubscribe, feedback) need a secret long enough not to be guessed. */

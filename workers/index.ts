@@ -5,9 +5,12 @@ import { DeliveryMessage, deliveryDeps } from "./delivery";
 import { unsubscribeByMail } from "./email";
 import { AppError, codeOfStatus, errorResponse } from "./errors";
 import { factory } from "./factory";
+import { bodyLimits } from "./middleware/body-limits";
+import { secureResponses } from "./middleware/security-headers";
 import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
 import { adminRoutes } from "./routes/admin";
 import { archiveRoutes } from "./routes/archive";
+import { devRoutes } from "./routes/dev";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { subscribeRoutes } from "./routes/subscribe";
@@ -17,11 +20,15 @@ export { ReaderState } from "../durable-objects/reader-state";
 
 const app = factory.createApp();
 
+app.use(secureResponses);
+app.use(bodyLimits);
+
 app.route("/", healthRoutes);
 app.route("/admin", adminRoutes);
 app.route("/feedback", feedbackRoutes);
 app.route("/", subscribeRoutes);
 app.route("/", telegramRoutes);
+app.route("/dev", devRoutes);
 app.route("/", archiveRoutes);
 
 /** Every failure leaves through `errorResponse`; never a stack trace to the client. */

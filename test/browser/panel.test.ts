@@ -13,6 +13,7 @@ import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue.ts";
 import { renderIssuePage } from "../../src/render/web.ts";
+import SECURITY_HEADERS from "../../src/security-headers.json";
 
 /**
  * Set by the node project's globalSetup (test/support/browser-setup.ts): Chromium from @sparticuz/chromium, and
@@ -69,7 +70,8 @@ beforeAll(async () => {
   server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://localhost");
     if (url.pathname === "/" || url.pathname === "/issues/2026-02-13") {
-      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      // The Worker's own headers, CSP included: the page and its panels must work under them.
+      response.writeHead(200, { ...SECURITY_HEADERS, "content-type": "text/html; charset=utf-8" });
       response.end(issuePage);
       return;
     }
@@ -80,7 +82,10 @@ beforeAll(async () => {
     }
     readFile(file).then(
       (body) => {
-        response.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream" });
+        response.writeHead(200, {
+          ...SECURITY_HEADERS,
+          "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        });
         response.end(body);
       },
       () => response.writeHead(404).end(),
@@ -115,6 +120,10 @@ async function openIssue(options: { withoutWebGpu?: boolean } = {}) {
   const pageErrors: string[] = [];
   page.on("request", (request) => requests.push(new URL(request.url()).pathname));
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  // A Content-Security-Policy violation is reported on the console; it counts as a page error.
+  page.on("console", (message) => {
+    if (message.text().includes("Content Security Policy")) pageErrors.push(message.text());
+  });
   await page.goto(`${baseUrl}/issues/2026-02-13`);
   return { page, requests, pageErrors, close: () => context.close() };
 }

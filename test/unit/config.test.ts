@@ -67,6 +67,8 @@ describe("parseConfig", () => {
 
   it("switches dev routes on only with an explicit flag", () => {
     expect(parseConfig({ ...base, DEV_ROUTES: "true" }).dev.routes).toBe(true);
-    expect(parseConfig({ ...base, DEV_ROUTES: "false" }).dev.routes).toBe(false);
+    for (const off of ["false", "1", "yes", "TRUE", ""]) {
+      expect(parseConfig({ ...base, DEV_ROUTES: off }).dev.routes).toBe(false);
+    }
   });
 });

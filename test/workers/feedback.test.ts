@@ -27,12 +27,42 @@ function get(url: string): Promise<Response> {
   return exports.default.fetch(url, { redirect: "manual" });
 }
 
+/** What a reader does: open the vote link, then press the page's one button (a form POST). */
+async function vote(url: string): Promise<Response> {
+  const page = await (await get(url)).text();
+  const action = /<form method="post" action="([^"]+)">/.exec(page)?.[1];
+  const via = /name="via" value="(\w+)"/.exec(page)?.[1] ?? "";
+  if (!action) throw new Error(`no vote form on ${url}`);
+  return exports.default.fetch(`${SITE}${action}`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: `via=${via}`,
+    redirect: "manual",
+  });
+}
+
 describe("one-click ratings", () => {
-  it("records a 👍 from the link and thanks the reader on a small HTML page", async () => {
+  it("records nothing on a GET: the link opens a page with the choice and one POST button", async () => {
+    const { id, stub } = await reader("scanner");
+    const link = await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "up", new Date());
+    // A mail scanner follows the link, maybe twice, maybe with a HEAD first.
+    for (const method of ["GET", "HEAD", "GET"]) {
+      const res = await exports.default.fetch(`${link}?via=email`, { method });
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect(await stub.listFeedback()).toEqual([]);
+    const page = await (await get(link)).text();
+    expect(page.match(/<form /g)).toHaveLength(1);
+    expect(page).toContain(`<form method="post" action="/feedback/${link.split("/").at(-1)}">`);
+    expect(page).toContain("👍 Yes, more like this");
+  });
+
+  it("records a 👍 from the page's button and thanks the reader on a small HTML page", async () => {
     const { id, stub } = await reader("up");
     const link = await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "up", new Date());
     expect(link.startsWith(`${SITE}/feedback/`)).toBe(true);
-    const res = await get(link);
+    const res = await vote(link);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
     const page = await res.text();
@@ -50,8 +80,8 @@ describe("one-click ratings", () => {
   it("counts the last click when the reader changes their mind", async () => {
     const { id, stub } = await reader("change");
     const now = new Date();
-    await get(await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "up", now));
-    await get(await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "down", now));
+    await vote(await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "up", now));
+    await vote(await feedbackLink(SECRET, SITE, id, "2026-02-13", "arxiv:2602.03067", "down", now));
     const feedback = await stub.listFeedback();
     expect(feedback).toHaveLength(1);
     expect(feedback[0]?.rating).toBe("down");
@@ -88,8 +118,9 @@ describe("one-click ratings", () => {
       new Date(),
     );
     for (const t of ["not-a-token", `${token}x`, forged, rulesToken, badPayload]) {
-      const res = await get(`${SITE}/feedback/${t}`);
-      expect(res.status, t).toBe(400);
+      expect((await get(`${SITE}/feedback/${t}`)).status, t).toBe(400);
+      const post = await exports.default.fetch(`${SITE}/feedback/${t}`, { method: "POST", body: "via=web" });
+      expect(post.status, t).toBe(400);
     }
     expect(await stub.listFeedback()).toEqual([]);
   });

@@ -1,6 +1,8 @@
 /**
  * Reader feedback over HTTP, mounted at `/feedback`:
- * - `GET /feedback/:token` — one-click 👍/👎 from the web page or the email (signed, 30-day link);
+ * - `GET /feedback/:token` + `POST /feedback/:token` — 👍/👎 from the web page or the email (signed,
+ *   30-day link): the link opens a page with the choice and one button that POSTs it, because mail
+ *   link scanners follow every GET and must not vote;
  * - `GET /feedback/text/:token` + `POST /feedback/text` — a free-text note (may become standing rules);
  * - `GET /feedback/rules/:token` + `POST /feedback/rules/:token` — the reader's standing rules, removable.
  * Pages are small HTML, no JavaScript. A malformed or forged token is a 400, an expired one a 410.
@@ -17,9 +19,17 @@ import { verifyToken } from "../../src/tokens";
 import type { AppEnv } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
+import { limitWritesByNetwork, rateLimited, withinLimit } from "../middleware/rate-limit";
 import { page } from "../page";
 
 export const feedbackRoutes = factory.createApp();
+
+// Notes, votes and rule removals: counted per client network here, per reader in each handler.
+feedbackRoutes.use(limitWritesByNetwork("WRITE_LIMITER"));
+
+/** The per-reader count of a write: a leaked token must not become a firehose. */
+const readerWithinLimit = (c: Ctx, readerId: string) =>
+  withinLimit(c, "WRITE_LIMITER", [`reader:${readerId}`]);
 
 const ReaderId = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const VotePayload = z.object({
@@ -116,6 +126,7 @@ feedbackRoutes.get("/rules/:token", async (c) => {
 feedbackRoutes.post("/rules/:token", async (c) => {
   const opened = await openToken(c, "rules", c.req.param("token"), RulesPayload);
   if (!opened.ok) return opened.response;
+  if (!(await readerWithinLimit(c, opened.payload.r))) return rateLimited(c);
   const form = RemoveForm.safeParse(await c.req.parseBody());
   if (!form.success)
     return errorResponse(c, "bad_request", "the form did not name a rule", {
@@ -162,6 +173,7 @@ feedbackRoutes.post("/text", async (c) => {
   }
   const opened = await openToken(c, "feedback-text", form.data.token, TextPayload);
   if (!opened.ok) return opened.response;
+  if (!(await readerWithinLimit(c, opened.payload.r))) return rateLimited(c);
   const { r, d } = opened.payload;
   const { feedback, newRules } = await readerStateStub(c.env.READER_STATE, r).recordFeedback({
     issueDate: d,
@@ -182,12 +194,39 @@ feedbackRoutes.post("/text", async (c) => {
   );
 });
 
+/** The vote link: shows the choice and one button; a GET records nothing. */
 feedbackRoutes.get("/:token", async (c) => {
+  const token = c.req.param("token");
+  const opened = await openToken(c, "feedback", token, VotePayload);
+  if (!opened.ok) return opened.response;
+  const { d, v } = opened.payload;
+  const via = c.req.query("via") === "email" ? "email" : "web";
+  return page(
+    c,
+    200,
+    v === "up" ? "Rate this pick 👍" : "Rate this pick 👎",
+    html`<p>${
+      v === "up"
+        ? `Tell Daily Feed this pick from the ${d} issue was a good one: more like it from tomorrow.`
+        : `Tell Daily Feed this pick from the ${d} issue missed: fewer like it from tomorrow.`
+    }</p>
+<form method="post" action="/feedback/${token}"><input type="hidden" name="via" value="${via}"><button type="submit">${
+      v === "up" ? "👍 Yes, more like this" : "👎 No, fewer like this"
+    }</button></form>
+<p><a href="/issues/${d}">Back to the ${d} issue</a></p>`,
+  );
+});
+
+const VoteForm = z.object({ via: z.enum(["email", "web"]).catch("web") });
+
+/** The button of that page: records the vote (the last one counts) and thanks the reader. */
+feedbackRoutes.post("/:token", async (c) => {
   const opened = await openToken(c, "feedback", c.req.param("token"), VotePayload);
   if (!opened.ok) return opened.response;
   const { r, d, i, v } = opened.payload;
-  const via = c.req.query("via");
-  const channel = via === "email" ? "email" : "web";
+  if (!(await readerWithinLimit(c, r))) return rateLimited(c);
+  const form = VoteForm.safeParse(await c.req.parseBody().catch(() => ({})));
+  const channel = form.success ? form.data.via : "web";
   await readerStateStub(c.env.READER_STATE, r).recordFeedback({
     issueDate: d,
     itemId: i,

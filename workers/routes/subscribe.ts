@@ -6,17 +6,14 @@
  *   follow GETs and must not unsubscribe anyone;
  * - `POST /unsubscribe/:token` — RFC 8058 one-click (`List-Unsubscribe=One-Click`) and that button:
  *   unsubscribes at once, no login, no confirmation page;
- * - `GET /dev/mail`, `GET /dev/mail/:id` — mail kept by the capture transport (EMAIL_TRANSPORT=capture only).
  * Email subscribers read the public reader's issue, like Telegram subscribers.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { getCapturedMail, listCapturedMail } from "../../d1/ledger";
 import { ensureReader } from "../../d1/readers";
 import {
   activateSubscription,
-  countSubscribeAttempt,
   deactivateSubscription,
   findSubscription,
   getSubscription,
@@ -28,6 +25,7 @@ import type { AppEnv } from "../config";
 import { emailTransport } from "../delivery";
 import { type ErrorCode, errorResponse, wantsJson } from "../errors";
 import { factory } from "../factory";
+import { clientNetwork, rateLimited, withinLimit } from "../middleware/rate-limit";
 import { type Markup, page } from "../page";
 
 export const subscribeRoutes = factory.createApp();
@@ -36,8 +34,6 @@ type Ctx = Context<AppEnv>;
 
 /** How long a pending sign-up waits before the form sends its confirmation again. */
 const RESEND_AFTER_MS = 10 * 60_000;
-/** Sign-up attempts allowed per client IP per hour. */
-const SUBSCRIBE_LIMIT_PER_HOUR = 5;
 
 const SubscribeRequest = z.object({
   email: z
@@ -76,19 +72,24 @@ subscribeRoutes.post("/subscribe", async (c) => {
   const config = c.var.config;
   const secret = secretOf(c);
   if (!secret) return notSetUp(c);
-  const now = new Date();
-  const ip = c.req.header("cf-connecting-ip") ?? "unknown";
-  const attempts = await countSubscribeAttempt(c.env.DB, ip, now);
-  if (attempts > SUBSCRIBE_LIMIT_PER_HOUR) {
-    const nextHour = Math.ceil((now.getTime() + 1) / 3_600_000) * 3_600_000;
-    c.header("Retry-After", String(Math.max(1, Math.ceil((nextHour - now.getTime()) / 1000))));
+  // Mail is how sign-up works: without a way to send it, say so before storing anything.
+  if (!config.email || (config.email.transport === "cloudflare" && !c.env.EMAIL)) {
     return failure(
       c,
-      "rate_limited",
-      "Too many sign-ups",
-      html`<p>Too many sign-ups from your network this hour. Please try again later.</p>`,
+      "not_configured",
+      "Subscriptions are not set up",
+      html`<p>This server cannot send mail yet.</p>`,
+      "subscriptions are off: no mail transport is configured",
     );
   }
+  const now = new Date();
+  const tooMany = () =>
+    rateLimited(c, {
+      heading: "Too many sign-ups",
+      body: html`<p>Too many sign-ups from your network or for this address. Please try again in a minute.</p>`,
+    });
+  const network = clientNetwork(c);
+  if (network && !(await withinLimit(c, "SIGNUP_LIMITER", [network]))) return tooMany();
 
   let raw: unknown;
   try {
@@ -124,6 +125,8 @@ subscribeRoutes.post("/subscribe", async (c) => {
       "Check your inbox",
       html`<p>If <strong>${parsed.data.email}</strong> can receive mail, a confirmation link is on its way. Nothing is sent until you click it.</p>`,
     );
+  // Per address too: many networks must not flood one inbox. Counted before the honeypot, so bots pay.
+  if (!(await withinLimit(c, "SIGNUP_LIMITER", [`email:${parsed.data.email}`]))) return tooMany();
   // A filled honeypot is a bot: answer as usual, do nothing.
   if (parsed.data.website) return checkInbox();
 
@@ -254,63 +257,5 @@ subscribeRoutes.post("/unsubscribe/:token", async (c) => {
     "unsubscribed",
     "You are unsubscribed",
     html`<p>No more mail will be sent to this address. <a href="/">The archive</a> stays open.</p>`,
-  );
-});
-
-// --- captured mail, for local use ---
-
-/** `/dev/mail` exists only while mail is captured: it would expose nothing useful, or worse, otherwise. */
-function captureOff(c: Ctx): Response | Promise<Response> | undefined {
-  if (c.var.config.email?.transport === "capture") return undefined;
-  return errorResponse(c, "not_found", "mail capture is off (EMAIL_TRANSPORT)");
-}
-
-subscribeRoutes.get("/dev/mail", async (c) => {
-  const off = captureOff(c);
-  if (off) return off;
-  const mails = await listCapturedMail(c.env.DB, 100);
-  return page(
-    c,
-    200,
-    "Captured mail",
-    html`<p>Mail the Worker would have sent (EMAIL_TRANSPORT=capture), newest first.</p>
-${
-  mails.length === 0
-    ? html`<p>No mail yet. Subscribe with the form on <a href="/">the front page</a>.</p>`
-    : html`<ul class="archive">${mails.map(
-        (m) =>
-          html`<li><span class="date">${m.createdAt.slice(0, 16).replace("T", " ")}</span><a href="/dev/mail/${m.id}">${m.subject}</a> → ${m.to}</li>`,
-      )}</ul>`
-}`,
-    "/dev/mail",
-  );
-});
-
-subscribeRoutes.get("/dev/mail/:id", async (c) => {
-  const off = captureOff(c);
-  if (off) return off;
-  const mail = await getCapturedMail(c.env.DB, c.req.param("id"));
-  if (!mail)
-    return failure(c, "not_found", "No such mail", html`<p><a href="/dev/mail">All captured mail</a></p>`);
-  const headers = {
-    From: mail.from,
-    To: mail.to,
-    Subject: mail.subject,
-    Date: mail.createdAt,
-    ...mail.headers,
-  };
-  return page(
-    c,
-    200,
-    mail.subject,
-    html`<p><a href="/dev/mail">← All captured mail</a></p>
-<pre>${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}`)
-      .join("\n")}</pre>
-<h3>HTML part</h3>
-<iframe title="HTML part" sandbox="allow-popups allow-popups-to-escape-sandbox allow-top-navigation-by-user-activation" srcdoc="${mail.html}" style="width:100%;height:70vh;border:1px solid #ccc;border-radius:6px;background:#fff"></iframe>
-<h3>Text part</h3>
-<pre style="white-space:pre-wrap">${mail.text}</pre>`,
-    "/dev/mail",
   );
 });

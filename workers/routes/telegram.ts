@@ -14,6 +14,7 @@ import type { Bindings } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
 import { secretsEqual } from "../middleware/admin-auth";
+import { withinLimit } from "../middleware/rate-limit";
 
 export const telegramRoutes = factory.createApp();
 
@@ -78,6 +79,15 @@ telegramRoutes.post("/telegram/webhook", async (c) => {
   const update = TelegramUpdate.safeParse(body);
   if (!update.success) {
     return errorResponse(c, "bad_request", `not a Telegram update: ${update.error.issues[0]?.message}`);
+  }
+  // Per chat: a chat over its limit gets no answer (Telegram must still get 200, or it retries).
+  const chatId =
+    update.data.message?.chat.id ??
+    update.data.callback_query?.message?.chat.id ??
+    update.data.callback_query?.from.id;
+  if (chatId !== undefined && !(await withinLimit(c, "TELEGRAM_LIMITER", [`chat:${chatId}`]))) {
+    console.warn(JSON.stringify({ telegram: "chat over its rate limit", update_id: update.data.update_id }));
+    return c.json({ ok: true });
   }
   const deps = botDeps(c.env, config, token);
   c.executionCtx.waitUntil(
