@@ -216,12 +216,13 @@ export function parseConfig(env: Record<string, unknown>): Config {
       tokens: stateOf(isSet("TOKEN_SECRET"), tokens !== undefined),
       admin: stateOf(isSet("ADMIN_TOKEN"), admin !== undefined),
       email: email ? "configured" : "misconfigured",
-      telegram: stateOf(
-        isSet("TELEGRAM_BOT_TOKEN") || isSet("TELEGRAM_WEBHOOK_SECRET"),
-        telegramProblems.length === 0 &&
-          telegram.botToken !== undefined &&
-          telegram.webhookSecret !== undefined,
-      ),
+      // The bot needs both its token and the webhook secret; one alone is not configured yet.
+      telegram:
+        telegramProblems.length > 0
+          ? "misconfigured"
+          : telegram.botToken !== undefined && telegram.webhookSecret !== undefined
+            ? "configured"
+            : "not_configured",
     },
     problems,
   };
