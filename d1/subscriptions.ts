@@ -171,33 +171,3 @@ export function d1Recipients(db: SqlDatabase): RecipientDirectory {
     },
   };
 }
-
-// --- subscribe rate limit ---
-
-/** The UTC hour bucket of an instant, `YYYY-MM-DDTHH`. */
-export function hourBucket(at: Date): string {
-  return at.toISOString().slice(0, 13);
-}
-
-/**
- * Counts one subscribe attempt from `ip` in the current hour and returns the count so far (this
- * attempt included); also drops buckets older than a day so the table stays small.
- */
-export async function countSubscribeAttempt(db: SqlDatabase, ip: string, now: Date): Promise<number> {
-  const row = await db
-    .prepare(
-      `INSERT INTO subscribe_attempts (ip, hour, count) VALUES (?, ?, 1)
-       ON CONFLICT (ip, hour) DO UPDATE SET count = count + 1 RETURNING count`,
-    )
-    .bind(ip, hourBucket(now))
-    .first<{ count: number }>();
-  const count = row?.count ?? 1;
-  if (count === 1) {
-    // A new bucket: a good moment to drop the ones older than a day.
-    await db
-      .prepare("DELETE FROM subscribe_attempts WHERE hour < ?")
-      .bind(hourBucket(new Date(now.getTime() - 86_400_000)))
-      .run();
-  }
-  return count;
-}
