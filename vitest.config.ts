@@ -1,14 +1,9 @@
 import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { replayOutbound } from "./test/support/replay-outbound.ts";
 import { maskDevVars } from "./test/support/shipped-config.ts";
 import { SlowestFilesReporter } from "./test/support/slowest-files.ts";
-import { throwawayTls } from "./test/support/tls.ts";
-
-// The SMTP tests' implicit-TLS server uses a certificate made for this run; workerd trusts its CA through
-// NODE_EXTRA_CA_CERTS, which miniflare reads when it is first imported, so the plugin is imported after this.
-await throwawayTls();
-const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "d1/migrations"));
 
@@ -47,7 +42,8 @@ export default defineConfig({
         },
       },
       {
-        // Workers runtime without an outbound hook: cloudflare:sockets (SMTP) needs it absent.
+        // Workers runtime without an outbound hook: cloudflare:sockets (SMTP) needs it absent. Its implicit-TLS
+        // server's CA is trusted through NODE_EXTRA_CA_CERTS, set by scripts/test.mjs (npm test).
         plugins: [
           cloudflareTest({
             main: "./workers/index.ts",

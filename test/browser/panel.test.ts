@@ -19,8 +19,8 @@ import SECURITY_HEADERS from "../../src/security-headers.json";
  * Set by the node project's globalSetup (test/support/browser-setup.ts): Chromium from @sparticuz/chromium, and
  * the folder of the shared libraries it brings along (given to the browser alone).
  */
-const CHROMIUM = process.env.CHROMIUM_PATH;
-const CHROMIUM_LIBS = process.env.CHROMIUM_LIBRARY_PATH;
+const CHROMIUM = process.env.DAILY_FEED_TEST_CHROMIUM;
+const CHROMIUM_LIBS = process.env.DAILY_FEED_TEST_CHROMIUM_LIBS;
 const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",
@@ -93,7 +93,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  if (!CHROMIUM) throw new Error("CHROMIUM_PATH is unset: run through vitest, whose globalSetup sets it");
+  if (!CHROMIUM)
+    throw new Error("DAILY_FEED_TEST_CHROMIUM is unset: run through vitest, whose globalSetup sets it");
   const libraryPath = [CHROMIUM_LIBS, process.env.LD_LIBRARY_PATH].filter((p) => p).join(":");
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -8,8 +8,9 @@ import { browserPlatform, vulkanEnv } from "./chromium.ts";
 
 export default async function setup(): Promise<void> {
   const platform = await browserPlatform();
-  process.env.CHROMIUM_PATH = platform.chromium;
-  if (platform.chromiumLibraryPath === undefined) delete process.env.CHROMIUM_LIBRARY_PATH;
-  else process.env.CHROMIUM_LIBRARY_PATH = platform.chromiumLibraryPath;
+  // Names of their own, so that CHROMIUM_PATH stays what the user asked for (a rerun in watch mode resolves again).
+  process.env.DAILY_FEED_TEST_CHROMIUM = platform.chromium;
+  if (platform.chromiumLibraryPath === undefined) delete process.env.DAILY_FEED_TEST_CHROMIUM_LIBS;
+  else process.env.DAILY_FEED_TEST_CHROMIUM_LIBS = platform.chromiumLibraryPath;
   if (platform.vulkanDir !== undefined) Object.assign(process.env, vulkanEnv(platform.vulkanDir));
 }
