@@ -20,7 +20,9 @@ cpSync(path.join(katexDist, "fonts"), path.join(pub, "katex/fonts"), { recursive
 const fixtures = path.join(root, "test/fixtures");
 mkdirSync(path.join(pub, "replay"), { recursive: true });
 for (const f of readdirSync(fixtures)) {
-  if (/\.(xml|json)$/.test(f)) cpSync(path.join(fixtures, f), path.join(pub, "replay", f));
+  // recorded e-prints (eprint_<arXiv id>.tar.gz / .gz) replay like the other payloads
+  if (/\.(xml|json)$/.test(f) || /^eprint_\d{4}\.\d{4,5}\.(tar\.gz|gz)$/.test(f))
+    cpSync(path.join(fixtures, f), path.join(pub, "replay", f));
 }
 
 if (existsSync(path.join(root, "scripts/build-gpu.mjs"))) {

@@ -1,5 +1,6 @@
 import type { Candidate, SourceName } from "./candidate";
 import type { Discussion, Feedback, Issue, Item, Rule, Video } from "./issue";
+import type { PaperContext } from "./paper/types";
 import type { ReaderProfile } from "./profile";
 import type { Corpus, Embedder, ReaderModel, ScoredCandidate } from "./scoring";
 import { rankCandidates } from "./scoring";
@@ -11,6 +12,8 @@ import type { Writer } from "./writeup/types";
 export interface PickLookups {
   authorTalks(pick: Candidate): Promise<Candidate[]>;
   discussion(pick: Candidate): Promise<Discussion | undefined>;
+  /** The paper's source, read once per distinct pick (cached per candidate); none: abstract only. */
+  paper?(pick: Candidate): Promise<PaperContext | undefined>;
 }
 
 export interface ComposeInput {
@@ -71,13 +74,19 @@ export async function composeIssue(input: ComposeInput): Promise<ComposedIssue> 
   const authorTalks: Video[] = [];
   const talkless: string[] = [];
   const shown: Candidate[] = [];
+  const papers: { title: string; paper: PaperContext | undefined }[] = [];
   for (const pick of picks) {
+    const paper = input.lookups.paper
+      ? await input.lookups.paper(pick.candidate).catch(() => undefined)
+      : undefined;
+    if (pick.candidate.kind === "paper") papers.push({ title: pick.candidate.title, paper });
     const writeup = await input.writer.writeItem({
       candidate: pick.candidate,
       explanation: pick.explanation,
       profile: input.profile,
       rules: input.rules,
       tags: pick.tags,
+      ...(paper ? { paper } : {}),
     });
     const [talks, discussion] = await Promise.all([
       selection.wants.authorTalks
@@ -116,12 +125,13 @@ export async function composeIssue(input: ComposeInput): Promise<ComposedIssue> 
   const notes = [
     ...selection.notes,
     ...sourceNotes(input.failures, input.quiet),
-    ...(selection.wants.authorTalks && talkless.length > 0 ? [talkNote(talkless, authorTalks.length)] : []),
-    ...(videos.length < selection.wants.minVideos
-      ? [
-          `Only ${videos.length} of the ${selection.wants.minVideos} talks your rules ask for matched today; none was padded in.`,
-        ]
+    ...(selection.wants.authorTalks && talkless.length > 0
+      ? [talkNote(talkless, authorTalks.length, standalone.length)]
       : []),
+    ...(videos.length < selection.wants.minVideos
+      ? [videoShortfallNote(videos.length, selection.wants.minVideos)]
+      : []),
+    ...paperNotes(papers),
   ];
 
   const issue: Issue = {
@@ -203,11 +213,31 @@ function sourceNotes(failures: ComposeInput["failures"], quiet: SourceName[]): s
   return notes;
 }
 
-function talkNote(talkless: string[], found: number): string {
+/** States only what the issue contains: a standalone talk is named as the video pick only when there is one. */
+function talkNote(talkless: string[], found: number, standalone: number): string {
   const which = talkless.length === 1 ? `“${talkless[0]}”` : `today's ${talkless.length} papers`;
+  if (standalone === 0) return `For ${which}, no author or conference talks were found.`;
+  const slot = standalone === 1 ? "the standalone talk" : "the standalone talks";
   return found > 0
-    ? `No author talks found for ${which}; the standalone talk covers the video slot.`
-    : `For ${which}, no author or conference talks were found; the standalone talk is the day's video pick.`;
+    ? `No author talks found for ${which}; ${slot} fill${standalone === 1 ? "s" : ""} the video slot.`
+    : `For ${which}, no author or conference talks were found; ${slot} ${standalone === 1 ? "is the day's video pick" : "are the day's video picks"}.`;
+}
+
+function videoShortfallNote(shown: number, wanted: number): string {
+  return shown === 0
+    ? `No talk matched your interests well enough today, although your rule asks for at least ${wanted}; none was padded in.`
+    : `Only ${shown} of the ${wanted} talks your rules ask for matched today; none was padded in.`;
+}
+
+/** Says which picks were written from the abstract alone, because their source could not be read. */
+function paperNotes(papers: { title: string; paper: PaperContext | undefined }[]): string[] {
+  const titles = papers.filter((p) => p.paper?.source === "abstract").map((p) => `“${p.title}”`);
+  if (titles.length === 0) return [];
+  return [
+    titles.length === 1
+      ? `Only the abstract was available for ${titles[0]} (no readable LaTeX source or HTML rendering); its write-up is drawn from the abstract.`
+      : `Only the abstract was available for ${titles.length} of today's papers (${titles.join(", ")}); their write-ups are drawn from the abstract.`,
+  ];
 }
 
 /** Feedback since the last issue, in the reader's own words where there are words. */

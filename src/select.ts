@@ -181,13 +181,7 @@ export function selectIssue(ranked: readonly ScoredCandidate[], opts: SelectOpti
         : `Thin day: only ${n} research item${n > 1 ? "s" : ""} cleared the relevance bar today; the rest of the pool was too far from your interests to pad with.`,
     );
   }
-  if (videos.length < k.minVideos) {
-    notes.push(
-      videos.length === 0
-        ? `No talk in today's pool matched your interests well enough; your rule asks for at least ${k.minVideos}.`
-        : `Only ${videos.length} talk matched well enough today (your rule asks for ${k.minVideos}).`,
-    );
-  }
+  // A shortfall of talks is noted by the issue's assembly, which alone knows whether author talks filled it.
   return {
     research: researchPicked,
     videos,

@@ -17,7 +17,7 @@ export function sourceContext(
   if (sources.mode === "replay") {
     const load = async (fixture: string) => {
       const res = await env.ASSETS.fetch(new Request(`https://assets.invalid/replay/${fixture}`));
-      return res.ok ? res.text() : undefined;
+      return res.ok ? new Uint8Array(await res.arrayBuffer()) : undefined;
     };
     return { fetch: replayFetch(load), now, sleep: async () => {}, config };
   }

@@ -18,6 +18,10 @@ const commands: Record<
     about: "build [--date D] [--profile p]   one issue as canonical JSON",
     load: () => import("./build"),
   },
+  read: {
+    about: "read <e-print file>              what the writer extracts from a paper's LaTeX (JSON)",
+    load: () => import("./read"),
+  },
   render: {
     about: "render <issue.json> --channel C  web | markdown | email | telegram",
     load: () => import("./render"),

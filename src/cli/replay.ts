@@ -11,7 +11,12 @@ export const FIXTURES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.
 /** A source context that answers every call from the recorded payloads on disk: no network. */
 export function replayContext(now: Date): SourceContext {
   return {
-    fetch: replayFetch((name) => readFile(path.join(FIXTURES_DIR, name), "utf8").catch(() => undefined)),
+    fetch: replayFetch((name) =>
+      readFile(path.join(FIXTURES_DIR, name)).then(
+        (b) => new Uint8Array(b),
+        () => undefined,
+      ),
+    ),
     now: () => now,
     sleep: async () => {},
     config: sourceConfigFromVars({}),

@@ -14,6 +14,8 @@ const arxivCategory = /^[a-z-]+(\.[A-Za-z-]+)?$/;
 export const SourceVars = z.object({
   ARXIV_API_URL: baseUrl("https://export.arxiv.org/api/query"),
   ARXIV_RSS_URL: baseUrl("https://rss.arxiv.org/rss"),
+  ARXIV_EPRINT_URL: baseUrl("https://arxiv.org/e-print"),
+  ARXIV_HTML_URL: baseUrl("https://arxiv.org/html"),
   HF_API_URL: baseUrl("https://huggingface.co/api"),
   S2_API_URL: baseUrl("https://api.semanticscholar.org"),
   GITHUB_API_URL: baseUrl("https://api.github.com"),
@@ -38,6 +40,8 @@ export function sourceConfigOf(v: SourceVars, siteUrl: string | undefined): Sour
   const config: SourceConfig = {
     arxivApiUrl: v.ARXIV_API_URL,
     arxivRssUrl: v.ARXIV_RSS_URL,
+    arxivEprintUrl: v.ARXIV_EPRINT_URL,
+    arxivHtmlUrl: v.ARXIV_HTML_URL,
     hfApiUrl: v.HF_API_URL,
     s2ApiUrl: v.S2_API_URL,
     githubApiUrl: v.GITHUB_API_URL,

@@ -90,24 +90,53 @@ const routes: ReplayRoute[] = [
   },
 ];
 
+const gzip = "application/gzip";
+
+/**
+ * Recorded e-prints are named by arXiv id: `eprint_<id>.tar.gz` (a tar, as arXiv serves most) or
+ * `eprint_<id>.gz` (a single gzip'd .tex). Papers without one answer 404, as a PDF-only paper would not.
+ */
+function eprintAnswers(u: URL): ReplayAnswer[] {
+  if (!/(^|\.)arxiv\.org$/.test(u.hostname)) return [];
+  const id = /^\/(?:e-print|src)\/(\d{4}\.\d{4,5})(?:v\d+)?$/.exec(u.pathname)?.[1];
+  if (!id) return [];
+  return [`eprint_${id}.tar.gz`, `eprint_${id}.gz`].map((fixture) => ({
+    fixture,
+    status: 200,
+    contentType: gzip,
+  }));
+}
+
+/** The recorded payloads that may answer `url`, first match first (e-prints have two possible names). */
+function replayAnswers(url: string): ReplayAnswer[] {
+  const u = new URL(url);
+  const eprint = eprintAnswers(u);
+  if (eprint.length > 0) return eprint;
+  const answer = routes.find((r) => r.host.test(u.hostname) && r.path.test(u.pathname))?.answer;
+  return answer ? [answer] : [];
+}
+
 /** The recorded payload that answers `url`, or undefined when none does. */
 export function replayAnswer(url: string): ReplayAnswer | undefined {
-  const u = new URL(url);
-  return routes.find((r) => r.host.test(u.hostname) && r.path.test(u.pathname))?.answer;
+  return replayAnswers(url)[0];
 }
+
+/** A recorded payload's bytes (e-prints are binary) or text. */
+export type ReplayBody = string | Uint8Array<ArrayBuffer>;
 
 /**
  * A `fetch` that answers from recorded payloads, reading them with `load` (from disk in Node,
  * from the Worker's static assets in `wrangler dev`). Unknown URLs get a 404, never the network.
  */
-export function replayFetch(load: (fixture: string) => Promise<string | undefined>): typeof fetch {
+export function replayFetch(load: (fixture: string) => Promise<ReplayBody | undefined>): typeof fetch {
   return async (input: RequestInfo | URL, _init?: RequestInit) => {
     const url = input instanceof Request ? input.url : String(input);
-    const answer = replayAnswer(url);
-    const body = answer ? await load(answer.fixture) : undefined;
-    if (!answer || body === undefined) {
-      return new Response(`no recorded payload for ${url}`, { status: 404 });
+    for (const answer of replayAnswers(url)) {
+      const body = await load(answer.fixture);
+      if (body !== undefined) {
+        return new Response(body, { status: answer.status, headers: { "content-type": answer.contentType } });
+      }
     }
-    return new Response(body, { status: answer.status, headers: { "content-type": answer.contentType } });
+    return new Response(`no recorded payload for ${url}`, { status: 404 });
   };
 }

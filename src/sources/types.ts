@@ -4,6 +4,10 @@ import type { Candidate, SourceName } from "../candidate";
 export interface SourceConfig {
   arxivApiUrl: string;
   arxivRssUrl: string;
+  /** LaTeX sources of picks (`<base>/<id>`), read by src/paper. */
+  arxivEprintUrl: string;
+  /** arXiv's HTML renderings, the fallback when an e-print cannot be read. */
+  arxivHtmlUrl: string;
   hfApiUrl: string;
   s2ApiUrl: string;
   githubApiUrl: string;

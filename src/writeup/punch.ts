@@ -1,10 +1,13 @@
 /**
- * The Concrete punch field: the abstract's own formula with its sentence, else the headline figure with its
- * baseline, else the canonical equation of the topic ("schematically"), and the claim.
+ * The Concrete punch field: the paper's own central equation or main theorem when its source was read
+ * (`paper-punch.ts`), else the abstract's own formula with its sentence, else the headline figure with its
+ * baseline, else — last — the canonical equation of the topic ("schematically"), and the claim.
  */
 import type { Candidate } from "../candidate";
+import type { PaperContext } from "../paper/types";
 import { MATH_SEGMENT, plainOf, type Sentence } from "./abstract";
 import { ARCHIVE_FORMULAS, CANONICAL_FORMULAS, type CanonicalFormula } from "./formulas";
+import { paperPunchOf } from "./paper-punch";
 import { type Analysis, best, type Plan } from "./plan";
 import { type Quantity, quantitiesIn } from "./quantities";
 import {
@@ -105,12 +108,23 @@ export interface Punch {
   used: Set<number>;
   /** The claim sentence quoted under a background equation, which Significance may need more. */
   claim?: number;
+  /** Set when the punch quotes the paper's own source (its central equation or main theorem). */
+  fromPaper?: "equation" | "theorem";
 }
 
-export function punchOf(c: Candidate, a: Analysis, p: Plan, tags: string[], withClaim = true): Punch {
+export function punchOf(
+  c: Candidate,
+  a: Analysis,
+  p: Plan,
+  tags: string[],
+  withClaim = true,
+  paper?: PaperContext,
+): Punch {
   const parts: string[] = [];
   const used = new Set<number>();
   if (p.headline) used.add(p.headline.s.index);
+  const fromPaper = paperPunchOf(paper, headlineText(p, true));
+  if (fromPaper) return { text: fromPaper.text, used, fromPaper: fromPaper.kind };
   const intuitionIdx = new Set(p.intuition.map((s) => s.index));
   const headlineInIntuition = p.headline ? intuitionIdx.has(p.headline.s.index) : false;
   if (p.formula) {

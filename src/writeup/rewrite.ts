@@ -158,7 +158,7 @@ export function resolveAnaphora(text: string, earlier: Sentence[]): string {
   );
 }
 
-const DISCOURSE_MARKER =
+export const DISCOURSE_MARKER =
   /^(?:However|Moreover|Furthermore|Further|Additionally|In addition|Besides|Meanwhile|Consequently|Overall|In conclusion|In summary|Finally|Specifically|Also|Thus|Hence|Therefore|In fact|Importantly|Notably|First|Second|Third|Lastly|To this end|In this context|For instance|For example|In particular|As a result|Then|Nevertheless|Nonetheless|Accordingly|Crucially),?\s+/i;
 
 /** A sentence from the abstract, ready to quote: third person, no dangling connective. */

@@ -1,5 +1,6 @@
 import type { Candidate } from "../candidate";
 import type { Rule, Writeup } from "../issue";
+import type { PaperContext } from "../paper/types";
 import type { ReaderProfile } from "../profile";
 
 /** Why the scorer picked a candidate for this reader; the writer turns it into "Why it matches". */
@@ -24,6 +25,8 @@ export interface WriteInput {
   rules: Rule[];
   /** Topic tags of the pick ("optimal-transport", "attention"…). */
   tags: string[];
+  /** What was read from the paper's source (equations, theorems, contributions, figures), when it was. */
+  paper?: PaperContext;
 }
 
 /** Writes the six write-up fields of a pick, and one-line reasons for talks. */
