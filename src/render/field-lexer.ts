@@ -1,5 +1,6 @@
 /** One Markdown lexer (marked with two math extensions) for every channel: `$…$`, `$$…$$`, `\(…\)`, `\[…\]`. */
 import { Marked, type Token } from "marked";
+import { foldTextAccents } from "../tex/text-accents";
 
 export interface MathToken {
   type: "mathBlock" | "mathInline";
@@ -55,8 +56,23 @@ const markdown = new Marked({
   ],
 });
 
+const MATH_OR_CODE =
+  /```[\s\S]*?```|`[^`\n]*`|\$\$[\s\S]+?\$\$|\$(?:\\.|[^\\$\n])+?\$|\\\([\s\S]+?\\\)|\\\[[\s\S]+?\\\]/g;
+
+/** Text accents (`Schr\"odinger`) become letters before Markdown reads `\"` as an escaped quote; math and code stay. */
+function foldAccentsOutsideMath(md: string): string {
+  if (!md.includes("\\")) return md;
+  let out = "";
+  let last = 0;
+  for (const m of md.matchAll(MATH_OR_CODE)) {
+    out += foldTextAccents(md.slice(last, m.index)) + m[0];
+    last = (m.index ?? 0) + m[0].length;
+  }
+  return out + foldTextAccents(md.slice(last));
+}
+
 export function lex(md: string): Token[] {
-  return markdown.lexer(md.replace(/\r\n?/g, "\n"));
+  return markdown.lexer(foldAccentsOutsideMath(md.replace(/\r\n?/g, "\n")));
 }
 
 export function isMath(token: Token): token is Token & MathToken {

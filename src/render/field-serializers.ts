@@ -19,6 +19,7 @@
  */
 import katex from "katex";
 import type { Token, Tokens } from "marked";
+import { applyTexConventions } from "../tex/tex-conventions";
 import { texToUnicode } from "../tex/tex-unicode";
 import { escapeHtml, escapeTelegram, safeHref } from "./escape";
 import { isMath, lex } from "./field-lexer";
@@ -193,18 +194,25 @@ function htmlSerializer(math: "katex" | "unicode"): Serializer {
 
 /**
  * KaTeX HTML for one formula, wrapped in a span carrying its Unicode form (`data-unicode`) so the text of a
- * web page can be compared with the other channels (see `htmlToParityText`). Bad TeX renders as KaTeX's
- * red source text rather than throwing.
+ * web page can be compared with the other channels (see `htmlToParityText`). Conventional undefined author
+ * macros (`\RR`, `\Hcal`, `\mbox`) are rewritten first; TeX KaTeX still cannot parse falls back to its
+ * Unicode form, never to KaTeX's red error text.
  */
 function katexHtml(tex: string, display: boolean): string {
-  const rendered = katex.renderToString(tex, {
-    displayMode: display,
-    output: "htmlAndMathml",
-    throwOnError: false,
-    strict: "ignore",
-    trust: false,
-  });
   const unicode = escapeHtml(texToUnicode(tex, { display }));
+  let rendered: string;
+  try {
+    rendered = katex.renderToString(applyTexConventions(tex), {
+      displayMode: display,
+      output: "htmlAndMathml",
+      throwOnError: true,
+      strict: "ignore",
+      trust: false,
+    });
+  } catch {
+    // A macro KaTeX cannot resolve: readable Unicode, never KaTeX's red error text.
+    rendered = `<span class="math-fallback">${display ? unicode.split("\n").join("<br>") : unicode}</span>`;
+  }
   return display
     ? `<span class="math math-display" data-unicode="${unicode}">${rendered}</span>`
     : `<span class="math math-inline" data-unicode="${unicode}">${rendered}</span>`;

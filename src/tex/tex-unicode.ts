@@ -2,6 +2,8 @@
  * TeX math → readable Unicode, for every channel that cannot typeset (email, Telegram, plain text) and for
  * the writer's text analysis. Runtime-agnostic: no renderer, no DOM.
  */
+
+import { applyTexConventions } from "./tex-conventions";
 import {
   ACCENTS,
   BIG_OPERATORS,
@@ -257,7 +259,7 @@ function toScript(arg: string, table: Record<string, string>, marker: "^" | "_")
  * `x^(…)` / `x_(…)`. Never leaves a backslash command in its output.
  */
 export function texToUnicode(tex: string, opts: { display?: boolean } = {}): string {
-  const out = new TexReader(tex, opts.display ?? false).readSequence(false);
+  const out = new TexReader(applyTexConventions(tex), opts.display ?? false).readSequence(false);
   // NFC folds "x" + combining dot into "ẋ" where a precomposed letter exists
   return out
     .normalize("NFC")

@@ -62,18 +62,28 @@ function accented(symbol: string | undefined, letter: string | undefined, b1?: s
  */
 export function foldTextAccents(text: string): string {
   if (!text.includes("\\")) return text;
-  return text
-    .replace(BRACED_ACCENT, (_m, sy?: string, le?: string, b1?: string, b2?: string) =>
-      accented(sy, le, b1, b2),
-    )
-    .replace(BARE_ACCENT, (_m, sy?: string, le?: string, b1?: string, b2?: string) =>
-      accented(sy, le, b1, b2),
-    )
-    .replace(BRACED_LETTER, (m, name: string) => LETTERS[name] ?? m)
-    .replace(BARE_LETTER, (m, name: string) => LETTERS[name] ?? m);
+  return (
+    text
+      // `\''o` is how some submissions (and TeX-to-XML converters) write `\"o`
+      .replace(/\\''/g, '\\"')
+      .replace(BRACED_ACCENT, (_m, sy?: string, le?: string, b1?: string, b2?: string) =>
+        accented(sy, le, b1, b2),
+      )
+      .replace(BARE_ACCENT, (_m, sy?: string, le?: string, b1?: string, b2?: string) =>
+        accented(sy, le, b1, b2),
+      )
+      .replace(BRACED_LETTER, (m, name: string) => LETTERS[name] ?? m)
+      .replace(BARE_LETTER, (m, name: string) => LETTERS[name] ?? m)
+  );
 }
 
-/** True when text-mode TeX accents remain (for the bench: what a reader would see as an artifact). */
+/**
+ * True when a text-mode TeX accent shows through (for the bench): the TeX itself (`\"o`, `\c{c}`, `\ss`),
+ * or what is left of it once Markdown ate the backslash (`Schr"odinger`, `Ito^`); a bare apostrophe is not
+ * counted, since names such as Lur'e are spelled with one.
+ */
 export function hasAccentArtifact(text: string): boolean {
-  return /\\["'`^~=.][{A-Za-z]|\\[uvHckrdb]\{[A-Za-z]\}|[A-Za-z]"[aeiouAEIOU]|\\(?:ss|ae|oe|aa)\b/.test(text);
+  return /\\["'`^~=.][{A-Za-z]|\\[uvHckrdb]\{[A-Za-z]\}|\\(?:ss|ae|oe|aa)\b|[A-Za-z]"[aeiouAEIOU]|[a-z]\^[aeiou]/.test(
+    text,
+  );
 }

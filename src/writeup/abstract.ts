@@ -2,7 +2,9 @@
  * An abstract as sentences with roles: the RSS preamble and text-mode LaTeX cleaned away, sentences split
  * without breaking inside math or abbreviations, each scored as problem, idea, result or impact.
  */
+
 import { texToUnicode } from "../tex/tex-unicode";
+import { foldTextAccents } from "../tex/text-accents";
 import { quantitiesIn } from "./quantities";
 
 /** Strips the arXiv RSS preamble and turns text-mode LaTeX (\href, \%, \emph) into Markdown. */
@@ -21,7 +23,7 @@ export function cleanAbstract(raw: string): string {
   s = s.replace(/\\texttt\{([^}]*)\}/g, "`$1`");
   // text-mode escapes outside math only
   s = mapOutsideMath(s, (t) =>
-    t
+    foldTextAccents(t)
       .replace(/\\([%&#_])/g, "$1")
       .replace(/\\times\b\s*/g, "×")
       .replace(/``|''/g, '"')

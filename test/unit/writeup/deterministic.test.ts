@@ -386,7 +386,7 @@ describe("Concrete punch picks the paper's own topic", () => {
       const w = await deterministicWriter.writeItem(writeInput(c));
       if (!w.punch.includes("i\\hbar\\,\\partial_t")) continue;
       expect(`${c.title} ${c.summary}`, c.id).toMatch(
-        /schr(ö|o|\\"o)dinger equation|dynamics|evolution|quench|quantum walk|hamiltonian simulation/i,
+        /schr(ö|o|\\"o|\\''o)dinger equation|dynamics|evolution|quench|quantum walk|hamiltonian simulation/i,
       );
     }
   });
