@@ -1,12 +1,14 @@
 import { z } from "zod";
 import { candidatesByIds, candidatesOfDay, upsertCandidates } from "../d1/candidates";
 import { getIssue, insertIssue, listIssues } from "../d1/issues";
+import { d1PaperCache } from "../d1/papers";
 import { activeReaders, ensureReader } from "../d1/readers";
 import { countIssueBuilt, finishRun, getRun, recordIngest, type SourceCount, startRun } from "../d1/runs";
 import { type Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
 import type { Config } from "../src/config";
 import { identityKeys } from "../src/identity";
+import { readPaper } from "../src/paper";
 import { type ComposeInput, composeIssue } from "../src/pipeline";
 import { type Corpus, cachedEmbedder, type Embedder, prepareCorpus, workersAiEmbedder } from "../src/scoring";
 import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
@@ -200,6 +202,16 @@ export async function buildReaderIssue(
       lookups: {
         authorTalks: (pick) => findAuthorTalks(ctx, pick),
         discussion: (pick) => findDiscussion(ctx, pick),
+        // once per distinct pick: the D1 cache is shared by every reader's build job
+        paper: (pick) =>
+          readPaper(pick, {
+            fetch: ctx.fetch,
+            eprintUrl: ctx.config.arxivEprintUrl,
+            htmlUrl: ctx.config.arxivHtmlUrl,
+            cache: d1PaperCache(env.DB, () => now),
+            userAgent: ctx.config.userAgent,
+            clock: () => performance.now(),
+          }),
       },
     });
     if (await insertIssue(env.DB, composed.issue)) {

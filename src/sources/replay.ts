@@ -130,7 +130,8 @@ export type ReplayBody = string | Uint8Array<ArrayBuffer>;
  */
 export function replayFetch(load: (fixture: string) => Promise<ReplayBody | undefined>): typeof fetch {
   return async (input: RequestInfo | URL, _init?: RequestInit) => {
-    const url = input instanceof Request ? input.url : String(input);
+    // a Request from another realm (miniflare's outbound hook) is not `instanceof Request` here
+    const url = typeof input === "object" && "url" in input ? input.url : String(input);
     for (const answer of replayAnswers(url)) {
       const body = await load(answer.fixture);
       if (body !== undefined) {

@@ -11,6 +11,9 @@ const CONVENTIONS: [RegExp, (m: string, ...groups: string[]) => string][] = [
   [/\\([A-Z])cal(?![A-Za-z])/g, (_m, x) => `\\mathcal{${x}}`],
   [/\\c([A-Z])(?![A-Za-z])/g, (_m, x) => `\\mathcal{${x}}`],
   [/\\mbox\s*\{/g, () => "\\text{"],
+  // package commands KaTeX lacks: bbm's blackboard digits, bm's bold
+  [/\\mathbbm(?![A-Za-z])/g, () => "\\mathbb"],
+  [/\\bm(?![A-Za-z])/g, () => "\\boldsymbol"],
   [
     /\\unicode\s*\{\s*(x[0-9a-fA-F]+|\d+)\s*\}/g,
     (_m, code) => {

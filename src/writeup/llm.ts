@@ -9,6 +9,7 @@ import type { Candidate } from "../candidate";
 import type { Writeup } from "../issue";
 import type { ReaderProfile } from "../profile";
 import { pagesOf } from "./meta";
+import { paperContextBlock } from "./paper-context";
 import type { WriteInput, Writer } from "./types";
 
 export interface ChatMessage {
@@ -72,6 +73,7 @@ Answer with ONE JSON object and nothing else, with exactly these string fields:
 - "punch": the ONE equation or number that carries the result. Use LaTeX in $…$ (inline) or $$…$$ (display), or the headline number with its unit and baseline (e.g. "up to **32×** forward and **161×** end-to-end speed-ups on A100 versus online baselines"). For a tool: what it is for and a minimal usage example in a fenced code block. It MUST contain a formula or a number.
 - "significance": why it matters — what it changes for someone working in this area; mention code links if the abstract gives one.
 - "whyItMatches": why this reader, tied to their interests, lenses and the scorer's explanation. Concrete, not flattering.
+When material from the paper's source is given, the punch is the paper's own central equation (or main theorem) with the sentence that explains it, plus its headline number if one is given; a textbook formula of the topic only when the paper gives none.
 Markdown is allowed inside fields (bold, italic, inline code, fenced code, links). Do not invent numbers or results that the material does not support; say "schematically" when you state a standard equation rather than the paper's own.`;
 
 function candidateBlock(c: Candidate): string {
@@ -124,13 +126,18 @@ function readerBlock(input: WriteInput): string {
     .join("\n");
 }
 
+function paperBlock(input: WriteInput): string {
+  const block = paperContextBlock(input.paper);
+  return block ? `\n\n---\n${block}` : "";
+}
+
 /** The prompt for one pick (exported for tests and for operators who want to see it). */
 export function buildMessages(input: WriteInput): ChatMessage[] {
   return [
     { role: "system", content: SYSTEM_PROMPT },
     {
       role: "user",
-      content: `${candidateBlock(input.candidate)}\n\n---\n${readerBlock(input)}\n\nWrite the JSON now.`,
+      content: `${candidateBlock(input.candidate)}${paperBlock(input)}\n\n---\n${readerBlock(input)}\n\nWrite the JSON now.`,
     },
   ];
 }

@@ -22,6 +22,11 @@ export interface PaperPunch {
   kind: "equation" | "theorem";
 }
 
+/** Ends a sentence with a period unless it was shortened ("…") or already ends. */
+function endSentence(s: string): string {
+  return s.endsWith("…") ? s : ensurePeriod(s);
+}
+
 /** A sentence from the paper that leads into a display: third person, no dangling connective, no period. */
 function leadIn(s: string): string {
   const t = upperFirst(thirdPerson(s).replace(DISCOURSE_MARKER, "").trim());
@@ -32,13 +37,13 @@ function equationPunch(eq: PaperEquation): string {
   const lead = eq.before
     ? leadIn(eq.before)
     : `The central equation of the paper${eq.section ? ` (${eq.section})` : ""}:`;
-  const after = eq.after ? ensurePeriod(truncateWords(thirdPerson(eq.after), 45)) : "";
+  const after = eq.after ? endSentence(truncateWords(thirdPerson(eq.after), 45)) : "";
   return [lead, "$$", eq.tex, "$$", after].filter((x) => x !== "").join("\n");
 }
 
 function theoremPunch(t: PaperTheorem): string {
   const name = `**${t.kind}${t.title && !/^\(?\s*$/.test(t.title) ? ` (${t.title})` : ""}.**`;
-  return `${name} ${ensurePeriod(truncateWords(t.statement.replace(/^\([^)]*\)\.?\s*/, ""), 80))}`;
+  return `${name} ${endSentence(truncateWords(t.statement.replace(/^\([^)]*\)\.?\s*/, ""), 80))}`;
 }
 
 /** The main theorem: the first Theorem (else Proposition, else Corollary) with some mathematics in it. */
@@ -54,7 +59,7 @@ function mainTheorem(paper: PaperContext): PaperTheorem | undefined {
 function figureLine(paper: PaperContext): string | undefined {
   const f = paper.figures[0];
   if (!f) return undefined;
-  return `Headline number: ${boldQuantities(ensurePeriod(truncateWords(thirdPerson(f.sentence), 50)))}`;
+  return `Headline number: ${boldQuantities(endSentence(truncateWords(thirdPerson(f.sentence), 50)))}`;
 }
 
 /**

@@ -1,0 +1,119 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { upsertCandidates } from "../../d1/candidates";
+import { getIssue } from "../../d1/issues";
+import { ensureReader } from "../../d1/readers";
+import { demoProfile } from "../../src/demo-profile";
+import { parsePayload } from "../../src/sources";
+import { buildReaderIssue } from "../../workers/pipeline";
+
+const DAY = "2024-11-29";
+/** Where the picks' e-prints are asked for in this test; every request is answered with a recorded real e-print. */
+const EPRINT_BASE = "https://eprint.test/e-print";
+/** The recorded e-print that stands in for every pick's source (arXiv:1803.07574, see test/fixtures/MANIFEST.md). */
+const RECORDED = "https://arxiv.org/e-print/1803.07574";
+
+const original = globalThis.fetch;
+let eprintRequests: string[] = [];
+
+/** A copy of the Worker's env whose sources call out (answered by the replay outbound) and read e-prints at EPRINT_BASE. */
+function liveEnv(): Env {
+  return {
+    ...env,
+    SOURCE_MODE: "live",
+    ARXIV_EPRINT_URL: EPRINT_BASE,
+    ARXIV_HTML_URL: "https://eprint.test/html",
+  };
+}
+
+async function seedDay(): Promise<number> {
+  const res = await original("https://rss.arxiv.org/rss/cs.LG");
+  const body = await res.text();
+  const parsed = parsePayload("arxiv", body);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  await upsertCandidates(env.DB, parsed.candidates, DAY);
+  return parsed.candidates.length;
+}
+
+function interceptEprints(): void {
+  eprintRequests = [];
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url.startsWith(EPRINT_BASE)) {
+      eprintRequests.push(url.slice(EPRINT_BASE.length + 1));
+      return original(RECORDED);
+    }
+    return original(input, init);
+  });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe("reading the picks' LaTeX sources", { timeout: 60_000 }, () => {
+  it("fetches the e-print of the picks only, caches it per paper and quotes the paper's own equation", async () => {
+    const now = new Date(`${DAY}T06:00:00Z`);
+    const day = await seedDay();
+    await ensureReader(env.DB, "demo", "Public reader", now);
+    interceptEprints();
+
+    await buildReaderIssue(
+      liveEnv(),
+      { type: "build", readerId: "demo", date: DAY, runId: "paper-test" },
+      now,
+    );
+    const issue = await getIssue(env.DB, "demo", DAY);
+    if (!issue) throw new Error("no issue built");
+    const paperIds = issue.items
+      .filter((i) => i.kind === "paper")
+      .map((i) => i.candidateId.replace(/^arxiv:/, ""));
+
+    // only the picks, each once — not the day's 1,500 candidates
+    expect(day).toBeGreaterThan(1000);
+    expect(paperIds.length).toBeGreaterThanOrEqual(3);
+    expect([...eprintRequests].sort()).toEqual([...paperIds].sort());
+
+    // cached per paper, for every other reader
+    const rows = await env.DB.prepare("SELECT arxiv_id, source, bytes_in, bytes_out FROM paper_sources").all<{
+      arxiv_id: string;
+      source: string;
+      bytes_in: number;
+      bytes_out: number;
+    }>();
+    expect(rows.results.map((r) => r.arxiv_id).sort()).toEqual([...paperIds].sort());
+    for (const r of rows.results) {
+      expect(r.source).toBe("eprint");
+      expect(r.bytes_out).toBeGreaterThan(r.bytes_in);
+    }
+
+    // the Concrete punch is the paper's own central equation, with the sentence that introduces it
+    for (const item of issue.items.filter((i) => i.kind === "paper")) {
+      expect(item.punch).toContain("The direct model for water propagation through a channel");
+      expect(item.punch).toContain("\\textbf{x} \\ast \\textbf{k}");
+    }
+    expect(issue.notes.join(" ")).not.toMatch(/Only the abstract was available/);
+  });
+
+  it("reuses the cached source for a second reader with the same picks: no e-print is fetched again", async () => {
+    const now = new Date(`${DAY}T06:00:00Z`);
+    await ensureReader(env.DB, "second", "Second reader", now);
+    await env.READER_STATE.getByName("second").setProfile(demoProfile);
+    const cached = await env.DB.prepare("SELECT arxiv_id FROM paper_sources").all<{ arxiv_id: string }>();
+    const cachedIds = new Set(cached.results.map((r) => r.arxiv_id));
+    interceptEprints();
+    await buildReaderIssue(
+      liveEnv(),
+      { type: "build", readerId: "second", date: DAY, runId: "paper-test" },
+      now,
+    );
+    const issue = await getIssue(env.DB, "second", DAY);
+    if (!issue) throw new Error("no issue built");
+    const repeated = issue.items
+      .filter((i) => i.kind === "paper")
+      .map((i) => i.candidateId.replace(/^arxiv:/, ""))
+      .filter((id) => cachedIds.has(id));
+    expect(repeated.length).toBeGreaterThan(0);
+    for (const id of repeated) expect(eprintRequests).not.toContain(id);
+  });
+});
