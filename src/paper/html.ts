@@ -49,13 +49,13 @@ export function parseArxivHtml(arxivId: string, html: string): PaperContext | un
     at: m.index ?? 0,
     title: textOf(m[1] ?? ""),
   }));
-  const eqRe = /<table[^>]*class="ltx_equation[^"]*"[^>]*?(?:id="([^"]+)")?[^>]*>([\s\S]*?)<\/table>/g;
+  const eqRe = /<table([^>]*class="ltx_equation[^"]*"[^>]*)>([\s\S]*?)<\/table>/g;
   for (const m of html.matchAll(eqRe)) {
     if (equations.length >= 40) break;
     const tex = /<math[^>]*alttext="([^"]*)"/.exec(m[2] ?? "")?.[1];
     if (!tex) continue;
     const at = m.index ?? 0;
-    const id = m[1];
+    const id = /\bid="([^"]+)"/.exec(m[1] ?? "")?.[1];
     const paragraph =
       html
         .slice(Math.max(0, at - 3000), at)
