@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { upsertCandidates } from "../../d1/candidates";
 import { getIssue } from "../../d1/issues";
 import { ensureReader } from "../../d1/readers";
+import { type Config, parseConfig } from "../../src/config";
 import { demoProfile } from "../../src/demo-profile";
 import { parsePayload } from "../../src/sources";
 import { buildReaderIssue } from "../../workers/pipeline";
@@ -16,14 +17,14 @@ const RECORDED = "https://arxiv.org/e-print/1803.07574";
 const original = globalThis.fetch;
 let eprintRequests: string[] = [];
 
-/** A copy of the Worker's env whose sources call out (answered by the replay outbound) and read e-prints at EPRINT_BASE. */
-function liveEnv(): Env {
-  return {
+/** The Worker's configuration with sources that call out (answered by the replay outbound) and read e-prints at EPRINT_BASE. */
+function liveConfig(): Config {
+  return parseConfig({
     ...env,
     SOURCE_MODE: "live",
     ARXIV_EPRINT_URL: EPRINT_BASE,
     ARXIV_HTML_URL: "https://eprint.test/html",
-  };
+  });
 }
 
 async function seedDay(): Promise<number> {
@@ -59,7 +60,8 @@ describe("reading the picks' LaTeX sources", { timeout: 60_000 }, () => {
     interceptEprints();
 
     await buildReaderIssue(
-      liveEnv(),
+      env,
+      liveConfig(),
       { type: "build", readerId: "demo", date: DAY, runId: "paper-test" },
       now,
     );
@@ -103,7 +105,8 @@ describe("reading the picks' LaTeX sources", { timeout: 60_000 }, () => {
     const cachedIds = new Set(cached.results.map((r) => r.arxiv_id));
     interceptEprints();
     await buildReaderIssue(
-      liveEnv(),
+      env,
+      liveConfig(),
       { type: "build", readerId: "second", date: DAY, runId: "paper-test" },
       now,
     );
