@@ -19,6 +19,7 @@ import { parsePayload } from "../src/sources/index";
 import { hasAccentArtifact } from "../src/tex/text-accents";
 import { cleanAbstract } from "../src/writeup/abstract";
 import { deterministicWriter } from "../src/writeup/deterministic";
+import { paperPunchOf } from "../src/writeup/paper-punch";
 
 const root = path.resolve(import.meta.dirname, "..");
 const parsed = parsePayload(
@@ -107,6 +108,8 @@ console.log(`writer + 5 channels over the day: ${(elapsed / 1000).toFixed(1)} s`
 
 console.log("\nreading recorded e-prints (bytes fetched → unpacked, CPU ms):");
 const fixtures = path.join(root, "test/fixtures");
+let own = 0;
+let read = 0;
 for (const f of readdirSync(fixtures).filter((x) => /^eprint_\d/.test(x))) {
   const bytes = new Uint8Array(readFileSync(path.join(fixtures, f)));
   const runs: number[] = [];
@@ -117,9 +120,12 @@ for (const f of readdirSync(fixtures).filter((x) => /^eprint_\d/.test(x))) {
     runs.push(performance.now() - t);
   }
   runs.sort((a, b) => a - b);
-  const eq =
-    last?.central !== undefined ? "central equation" : last?.theorems.length ? "main theorem" : "no formula";
+  read++;
+  const punch = paperPunchOf(last, undefined);
+  if (punch) own++;
+  const eq = punch ? `punch: the paper's own ${punch.kind}` : "punch: abstract / topic fallback";
   console.log(
     `  ${f.padEnd(28)} ${String(last?.cost?.bytesIn).padStart(7)} → ${String(last?.cost?.bytesOut).padStart(7)} B   median ${runs[2]?.toFixed(1)} ms   ${last?.equations.length} equations, ${eq}`,
   );
 }
+console.log(`Concrete punch is the paper's own formula or theorem for ${own} of ${read} recorded e-prints`);
