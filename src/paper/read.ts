@@ -27,6 +27,8 @@ export interface PaperDeps {
   /** Monotonic milliseconds, for the cost record (performance.now where there is one). */
   clock?: () => number;
   limits?: UnpackOptions;
+  /** Give up on a download after this long (default 20 s); the write-up then falls back. */
+  timeoutMs?: number;
 }
 
 /** The arXiv id of a candidate (`arxiv:2411.18268` or an `arxiv:` alias), without version. */
@@ -95,9 +97,10 @@ export async function readPaper(candidate: Candidate, deps: PaperDeps): Promise<
   const cached = await deps.cache?.get(arxivId).catch(() => undefined);
   if (cached) return cached;
   const headers = deps.userAgent ? { "user-agent": deps.userAgent } : undefined;
+  const signal = AbortSignal.timeout(deps.timeoutMs ?? 20_000);
   let reason: string;
   try {
-    const res = await deps.fetch(`${deps.eprintUrl}/${arxivId}`, headers ? { headers } : {});
+    const res = await deps.fetch(`${deps.eprintUrl}/${arxivId}`, { signal, ...(headers ? { headers } : {}) });
     if (!res.ok || !res.body) {
       await res.body?.cancel();
       reason = `no e-print (HTTP ${res.status})`;
