@@ -162,6 +162,67 @@ export async function deliveryCounts(
   return counts;
 }
 
+/** Records that `date`'s issue of `readerId` was fanned out: its ledger seeded and its pending rows queued. */
+export async function recordFanout(
+  db: SqlDatabase,
+  readerId: string,
+  date: string,
+  now: Date,
+): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO delivery_fanouts (reader_id, issue_date, queued_at) VALUES (?, ?, ?)
+       ON CONFLICT (reader_id, issue_date) DO UPDATE SET queued_at = excluded.queued_at`,
+    )
+    .bind(readerId, date, now.toISOString())
+    .run();
+}
+
+/** The readers whose issue of `date` was fanned out (one index range, one row per reader). */
+export async function fannedOutReaders(db: SqlDatabase, date: string): Promise<Set<string>> {
+  const { results } = await db
+    .prepare("SELECT reader_id FROM delivery_fanouts WHERE issue_date = ?")
+    .bind(date)
+    .all<{ reader_id: string }>();
+  return new Set(results.map((r) => r.reader_id));
+}
+
+/**
+ * Takes back the pending deliveries of `date` whose sender or message is gone: a lease that ran
+ * out, a row never claimed (or released) and untouched since `idleBefore` (its queue message was
+ * lost), or any row untouched since `deadBefore` (its sender is known to be dead, lease or not).
+ * Their lease is dropped so the next claim succeeds, and `updated_at` is set to `now` so an
+ * overlapping sweep does not take them again. At most `limit` rows; returns their keys to re-queue.
+ */
+export async function takeStaleDeliveries(
+  db: SqlDatabase,
+  date: string,
+  now: Date,
+  idleBefore: Date,
+  deadBefore: Date | null,
+  limit: number,
+): Promise<DeliveryKey[]> {
+  const at = now.toISOString();
+  const { results } = await db
+    .prepare(
+      `UPDATE deliveries SET lease_until = NULL, updated_at = ?
+       WHERE rowid IN (
+         SELECT rowid FROM deliveries
+         WHERE issue_date = ? AND status = 'pending'
+           AND ((lease_until IS NULL AND updated_at <= ?) OR lease_until <= ? OR updated_at <= ?)
+         LIMIT ?)
+       RETURNING reader_id, subscription_id, channel`,
+    )
+    .bind(at, date, idleBefore.toISOString(), at, deadBefore?.toISOString() ?? "", limit)
+    .all<{ reader_id: string; subscription_id: string; channel: DeliveryChannel }>();
+  return results.map((r) => ({
+    readerId: r.reader_id,
+    date,
+    subscriptionId: r.subscription_id,
+    channel: r.channel,
+  }));
+}
+
 /** The ledger over D1: every state change is one conditional statement, so concurrent senders cannot race. */
 export function d1Ledger(db: SqlDatabase): DeliveryLedger {
   /** Ends a pending delivery for good (failed or skipped), keeping why; a sent row is never touched. */

@@ -1,19 +1,14 @@
 /**
  * Delivery fan-out through Cloudflare Queues: `enqueueDelivery` seeds the ledger for one issue and
- * queues one message per pending recipient; `handleDeliveryBatch` (called by the queue handler in
- * workers/index.ts) sends them, acking or retrying each message. The domain logic lives in
+ * queues one message per pending recipient; the queue handler (workers/queue.ts) sends them with
+ * `deliveryDeps`, acking or retrying each message. The domain logic lives in
  * src/channels/delivery.ts; this file wires bindings to it.
  */
 
 import { getIssue } from "../d1/issues";
-import { d1Ledger, d1MailStore, pendingDeliveries, seedDeliveries } from "../d1/ledger";
+import { d1Ledger, d1MailStore, pendingDeliveries, recordFanout, seedDeliveries } from "../d1/ledger";
 import { d1Recipients } from "../d1/subscriptions";
-import {
-  type DeliveryDeps,
-  DeliveryMessage,
-  type DeliveryOutcome,
-  processDeliveryBatch,
-} from "../src/channels/delivery";
+import { type DeliveryDeps, type DeliveryKey, DeliveryMessage } from "../src/channels/delivery";
 import { unsubscribeUrl } from "../src/channels/links";
 import { captureTransport, cloudflareTransport, type MailTransport } from "../src/channels/mail";
 import { smtpTransport } from "../src/channels/smtp.worker";
@@ -21,7 +16,7 @@ import { TelegramClient } from "../src/channels/telegram";
 import type { Config } from "../src/config";
 import { feedbackLink, feedbackTextLink } from "../src/feedback-links";
 import type { Channel } from "../src/profile";
-import { type Bindings, configOf } from "./config";
+import type { Bindings } from "./config";
 
 export { DeliveryMessage };
 
@@ -84,10 +79,29 @@ export function deliveryDeps(
   };
 }
 
+/** Queues one delivery message per key, 100 per `sendBatch`. */
+export async function queueDeliveries(env: Bindings, keys: readonly DeliveryKey[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += SEND_BATCH_MAX) {
+    await env.DELIVERY_QUEUE.sendBatch(
+      keys.slice(i, i + SEND_BATCH_MAX).map((k) => ({
+        body: {
+          type: "deliver",
+          readerId: k.readerId,
+          date: k.date,
+          subscriptionId: k.subscriptionId,
+          channel: k.channel,
+        } satisfies DeliveryMessage,
+        contentType: "json" as const,
+      })),
+    );
+  }
+}
+
 /**
  * Seeds the ledger for `date`'s issue of `readerId` (one pending row per active subscription) and
  * queues one message per still-pending row, 100 per `sendBatch`. Rerunning it queues only what has
- * not been sent. Returns the number of messages queued.
+ * not been sent. Records the fan-out last, so a crash before the end leaves the issue for the
+ * sweeper to fan out again. Returns the number of messages queued.
  */
 export async function enqueueDelivery(env: Bindings, readerId: string, date: string): Promise<number> {
   await seedDeliveries(env.DB, readerId, date, new Date());
@@ -95,34 +109,12 @@ export async function enqueueDelivery(env: Bindings, readerId: string, date: str
   let after: { subscriptionId: string; channel: Channel } | null = null;
   for (;;) {
     const page = await pendingDeliveries(env.DB, readerId, date, after, PAGE);
-    for (let i = 0; i < page.length; i += SEND_BATCH_MAX) {
-      const chunk = page.slice(i, i + SEND_BATCH_MAX);
-      await env.DELIVERY_QUEUE.sendBatch(
-        chunk.map((k) => ({
-          body: {
-            type: "deliver",
-            readerId,
-            date,
-            subscriptionId: k.subscriptionId,
-            channel: k.channel,
-          } satisfies DeliveryMessage,
-          contentType: "json" as const,
-        })),
-      );
-      queued += chunk.length;
-    }
+    await queueDeliveries(env, page);
+    queued += page.length;
     const last = page.at(-1);
     if (!last || page.length < PAGE) break;
     after = { subscriptionId: last.subscriptionId, channel: last.channel };
   }
+  await recordFanout(env.DB, readerId, date, new Date());
   return queued;
-}
-
-/** Sends a batch of delivery messages; each is acked when done (or failed for good), retried otherwise. */
-export async function handleDeliveryBatch(
-  batch: MessageBatch<DeliveryMessage>,
-  env: Bindings,
-  overrides: Partial<DeliveryDeps> = {},
-): Promise<DeliveryOutcome[]> {
-  return processDeliveryBatch(batch.messages, deliveryDeps(env, configOf(env), overrides));
 }

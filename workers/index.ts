@@ -1,13 +1,12 @@
-import { processDeliveryBatch } from "../src/channels/delivery";
 import { ConfigError } from "../src/config";
 import { type Bindings, configOf } from "./config";
-import { DeliveryMessage, deliveryDeps } from "./delivery";
 import { unsubscribeByMail } from "./email";
 import { AppError, codeOfStatus, errorResponse } from "./errors";
 import { factory } from "./factory";
 import { bodyLimits } from "./middleware/body-limits";
 import { secureResponses } from "./middleware/security-headers";
-import { BuildMessage, buildReaderIssue, runDaily } from "./pipeline";
+import { runDaily } from "./pipeline";
+import { handleQueue } from "./queue";
 import { adminRoutes } from "./routes/admin";
 import { archiveRoutes } from "./routes/archive";
 import { devRoutes } from "./routes/dev";
@@ -15,6 +14,7 @@ import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
 import { subscribeRoutes } from "./routes/subscribe";
 import { telegramRoutes } from "./routes/telegram";
+import { SWEEP_CRON, sweep, workerSweepPorts } from "./sweeper";
 
 export { ReaderState } from "../durable-objects/reader-state";
 
@@ -56,11 +56,19 @@ app.notFound((c) => errorResponse(c, "not_found", `no route for ${c.req.method} 
 export default {
   fetch: app.fetch,
 
+  /** Two crons: the morning run, and the sweeper that finishes whatever a crash left undone. */
   async scheduled(controller, env, ctx) {
     const config = configOf(env);
-    ctx.waitUntil(
-      runDaily(env, config, { trigger: `cron ${controller.cron}`, now: new Date(controller.scheduledTime) }),
-    );
+    const now = new Date(controller.scheduledTime);
+    if (controller.cron === SWEEP_CRON) {
+      ctx.waitUntil(
+        sweep(workerSweepPorts(env, config), { now }).then((report) =>
+          console.log(JSON.stringify({ sweep: report })),
+        ),
+      );
+      return;
+    }
+    ctx.waitUntil(runDaily(env, config, { trigger: `cron ${controller.cron}`, now }));
   },
 
   /** Mail to the feed's address: the mailto unsubscribe of RFC 2369/8058. */
@@ -68,27 +76,8 @@ export default {
     await unsubscribeByMail(message, env, configOf(env));
   },
 
-  /** Build jobs and delivery jobs share the queue; each message says which it is. */
-  async queue(batch, env) {
-    const config = configOf(env);
-    const deliveries: Message<unknown>[] = [];
-    for (const msg of batch.messages) {
-      const build = BuildMessage.safeParse(msg.body);
-      if (build.success) {
-        try {
-          await buildReaderIssue(env, config, build.data);
-          msg.ack();
-        } catch (err) {
-          console.error(JSON.stringify({ job: build.data, error: String(err) }));
-          msg.retry({ delaySeconds: 30 });
-        }
-      } else if (DeliveryMessage.safeParse(msg.body).success) {
-        deliveries.push(msg);
-      } else {
-        console.error(JSON.stringify({ dropped: "unknown queue message", body: msg.body }));
-        msg.ack();
-      }
-    }
-    if (deliveries.length > 0) await processDeliveryBatch(deliveries, deliveryDeps(env, config));
+  /** Build and delivery jobs, and the dead-letter queue (workers/queue.ts). */
+  async queue(batch, env, _ctx) {
+    await handleQueue(batch, env, configOf(env));
   },
 } satisfies ExportedHandler<Bindings>;

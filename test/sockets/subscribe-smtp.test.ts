@@ -16,7 +16,6 @@ import { pendingDeliveries, seedDeliveries } from "../../d1/ledger";
 import { findSubscription } from "../../d1/subscriptions";
 import type { DeliveryMessage } from "../../src/channels/delivery";
 import { Issue } from "../../src/issue";
-import { handleDeliveryBatch } from "../../workers/delivery";
 import worker from "../../workers/index";
 import example from "../fixtures/issue-2026-02-13.json";
 import { decodeHeader, leaves, parseMime } from "./mime";
@@ -79,7 +78,7 @@ async function deliverDay(date: string): Promise<ReturnType<typeof getQueueResul
     })),
   );
   const ctx = createExecutionContext();
-  await handleDeliveryBatch(batch, testEnv);
+  await worker.queue(batch, testEnv, ctx);
   return getQueueResult(batch, ctx);
 }
 

@@ -1,26 +1,40 @@
 /**
- * Delivery fan-out in the Workers runtime with real D1: the ledger under reruns, redelivered queue
- * messages and a crash halfway through; Telegram errors as the Bot API documents them.
+ * Delivery fan-out in the Workers runtime with real D1, through the Worker's own `queue` handler:
+ * the ledger under reruns, redelivered queue messages and a crash halfway through; Telegram errors
+ * as the Bot API documents them. Mail goes to the capture transport (the embedded default), whose
+ * D1 table is what a recipient would have received; a crash is a D1 statement that never returns.
  */
-import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createMessageBatch,
+  createScheduledController,
+  getQueueResult,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { insertIssue } from "../../d1/issues";
 import { deliveryCounts, getDelivery, listDeliveries, pendingDeliveries } from "../../d1/ledger";
 import { ensureReader } from "../../d1/readers";
 import { getSubscription } from "../../d1/subscriptions";
-import { DeliveryMessage, type DeliveryOutcome } from "../../src/channels/delivery";
-import type { MailMessage, MailTransport } from "../../src/channels/mail";
+import { DeliveryMessage } from "../../src/channels/delivery";
+import { utcDate } from "../../src/clock";
 import { Issue } from "../../src/issue";
 import { renderTelegram } from "../../src/render/telegram";
-import { enqueueDelivery, handleDeliveryBatch } from "../../workers/delivery";
+import { enqueueDelivery } from "../../workers/delivery";
+import worker from "../../workers/index";
+import { SWEEP_CRON } from "../../workers/sweeper";
 import example from "../fixtures/issue-2026-02-13.json";
 import chatNotFound400 from "../fixtures/telegram_error_400_chat_not_found_2021.json";
 import blocked403 from "../fixtures/telegram_error_403_bot_blocked_2020.json";
 import retryAfter429 from "../fixtures/telegram_error_429_retry_after_2020.json";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { type Fault, faultyDb, runQueue, TestQueue } from "../support/queue-harness";
 
-const DATE = "2026-02-13";
+/** Longer than a delivery lease (15 min): a sweep this much later finds every dead sender's lease run out. */
+const AFTER_LEASE_MS = 16 * 60_000;
+/** The sweeper looks at the current day, so the issues here are today's (as seen by that later sweep). */
+const DATE = utcDate(new Date(Date.now() + AFTER_LEASE_MS));
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -44,7 +58,7 @@ async function setup(readerId: string, subs: Sub[]): Promise<{ issue: Issue; ids
     ).bind(ids[i], readerId, s.channel, s.address, s.status ?? "active", at, at),
   );
   for (let i = 0; i < statements.length; i += 50) await env.DB.batch(statements.slice(i, i + 50));
-  const issue = Issue.parse({ ...example, readerId });
+  const issue = Issue.parse({ ...example, readerId, date: DATE, title: `Daily Feed - ${DATE}` });
   await insertIssue(env.DB, issue);
   return { issue, ids };
 }
@@ -56,7 +70,43 @@ function emails(readerId: string, n: number): Sub[] {
   }));
 }
 
-/** What the queue would hold: the still-pending deliveries, as a batch. */
+interface Received {
+  to: string;
+  headers: Record<string, string>;
+  html: string;
+  text: string;
+}
+
+/** The mail each of `readerId`'s recipients received (the capture transport's table), in send order. */
+async function inbox(readerId: string): Promise<Received[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT mail_to, headers, html, text FROM captured_mail WHERE mail_to LIKE ? ORDER BY created_at, rowid",
+  )
+    .bind(`${readerId}-%`)
+    .all<{ mail_to: string; headers: string; html: string; text: string }>();
+  return results.map((r) => ({
+    to: r.mail_to,
+    headers: JSON.parse(r.headers) as Record<string, string>,
+    html: r.html,
+    text: r.text,
+  }));
+}
+
+/** How many copies each address received. */
+async function copies(readerId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const m of await inbox(readerId)) counts.set(m.to, (counts.get(m.to) ?? 0) + 1);
+  return counts;
+}
+
+/** Seeds the ledger and queues the deliveries into a queue of the test's own. */
+async function enqueue(readerId: string): Promise<TestQueue> {
+  const queue = new TestQueue();
+  await enqueueDelivery(queue.env(env), readerId, DATE);
+  return queue;
+}
+
+/** What the queue would hold now: the still-pending deliveries, as one batch. */
 async function pendingBatch(readerId: string) {
   const keys = await pendingDeliveries(env.DB, readerId, DATE, null, 1000);
   return createMessageBatch<DeliveryMessage>(
@@ -70,44 +120,36 @@ async function pendingBatch(readerId: string) {
   );
 }
 
-/** Enqueues through a recording queue (so no consumer runs behind the test's back). */
-async function enqueue(readerId: string): Promise<{ queued: number; batches: DeliveryMessage[][] }> {
-  const batches: DeliveryMessage[][] = [];
-  const queue = {
-    send: vi.fn(),
-    sendBatch: vi.fn(async (messages: Iterable<MessageSendRequest<DeliveryMessage>>) => {
-      batches.push([...messages].map((m) => m.body));
-    }),
-  };
-  const queued = await enqueueDelivery(
-    { ...env, DELIVERY_QUEUE: queue as unknown as Queue } as Env,
-    readerId,
-    DATE,
-  );
-  return { queued, batches };
-}
-
-function recorder(): { transport: MailTransport; sent: MailMessage[] } {
-  const sent: MailMessage[] = [];
-  return {
-    sent,
-    transport: {
-      async send(msg) {
-        sent.push(msg);
-        return { id: `m${sent.length}` };
-      },
-    },
-  };
-}
-
-async function deliver(
-  readerId: string,
-  overrides: Parameters<typeof handleDeliveryBatch>[2],
-): Promise<{ outcomes: DeliveryOutcome[]; acks: number; retries: { msgId: string }[] }> {
+/** Hands the pending deliveries to the Worker's queue handler once; what it acked and retried. */
+async function deliver(readerId: string, workerEnv: Env = env) {
   const batch = await pendingBatch(readerId);
-  const outcomes = await handleDeliveryBatch(batch, env, overrides);
-  const result = await getQueueResult(batch, createExecutionContext());
-  return { outcomes, acks: result.explicitAcks.length, retries: result.retryMessages };
+  const ctx = createExecutionContext();
+  await worker.queue(batch, workerEnv, ctx);
+  const result = await getQueueResult(batch, ctx);
+  return { acks: result.explicitAcks.length, retries: result.retryMessages };
+}
+
+/**
+ * The sweeper's cron, `AFTER_LEASE_MS` from now; returns a queue with what it queued for `readerId`
+ * (other tests' readers in this file have pending rows of the same day too).
+ */
+async function sweepLater(readerId: string): Promise<TestQueue> {
+  const queue = new TestQueue();
+  const controller = createScheduledController({
+    scheduledTime: new Date(Date.now() + AFTER_LEASE_MS),
+    cron: SWEEP_CRON,
+  });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, queue.env(env), ctx);
+  await waitOnExecutionContext(ctx);
+  const mine = queue.waiting.filter((m) => DeliveryMessage.parse(m.body).readerId === readerId);
+  queue.waiting.splice(0, queue.waiting.length, ...mine);
+  return queue;
+}
+
+/** env whose D1 stops at the statements `fault` picks. */
+function crashingEnv(fault: (sql: string, values: unknown[]) => Fault): Env {
+  return { ...env, DB: faultyDb(env.DB, fault) } as Env;
 }
 
 describe("enqueueDelivery", () => {
@@ -120,34 +162,46 @@ describe("enqueueDelivery", () => {
       { channel: "telegram", address: "1", status: "blocked" },
     ];
     const { ids } = await setup("fan", subs);
-    const { queued, batches } = await enqueue("fan");
+    const batches: number[] = [];
+    const queue = new TestQueue();
+    const sendBatch = queue.binding.sendBatch.bind(queue.binding);
+    const counting = {
+      ...queue.binding,
+      sendBatch: async (messages: Iterable<MessageSendRequest<unknown>>) => {
+        const list = [...messages];
+        batches.push(list.length);
+        await sendBatch(list);
+      },
+    } as unknown as Queue;
+    const queued = await enqueueDelivery({ ...env, DELIVERY_QUEUE: counting } as Env, "fan", DATE);
     expect(queued).toBe(260);
-    expect(batches.map((b) => b.length)).toEqual([100, 100, 60]);
-    const bodies = batches.flat();
+    expect(batches).toEqual([100, 100, 60]);
+    const bodies = queue.waiting.map((m) => m.body);
     for (const body of bodies) expect(DeliveryMessage.safeParse(body).success).toBe(true);
-    expect(new Set(bodies.map((b) => b.subscriptionId))).toEqual(new Set(ids.slice(0, 260)));
+    expect(new Set(bodies.map((b) => DeliveryMessage.parse(b).subscriptionId))).toEqual(
+      new Set(ids.slice(0, 260)),
+    );
   });
 });
 
 describe("the delivery ledger", () => {
   it("sends nothing twice when the cron reruns or the queue redelivers", async () => {
     await setup("rerun", emails("rerun", 5));
-    await enqueue("rerun");
-    const mail = recorder();
-    const batch = await pendingBatch("rerun");
-    await handleDeliveryBatch(batch, env, { mail: mail.transport });
-    expect(mail.sent.map((m) => m.to).sort()).toEqual(
+    const queue = await enqueue("rerun");
+    const sent = [...queue.waiting];
+    await runQueue(queue, env);
+    expect((await inbox("rerun")).map((m) => m.to).sort()).toEqual(
       emails("rerun", 5)
         .map((s) => s.address)
         .sort(),
     );
 
     // The queue delivers the same messages again (at-least-once): the ledger refuses each.
-    const again = await handleDeliveryBatch(batch, env, { mail: mail.transport });
-    expect(again.map((o) => o.kind)).toEqual(["done", "done", "done", "done", "done"]);
+    for (const m of sent) queue.push(m.body, 1);
+    await runQueue(queue, env);
     // The cron runs again: nothing is pending, nothing is queued.
-    expect((await enqueue("rerun")).queued).toBe(0);
-    expect(mail.sent).toHaveLength(5);
+    expect((await enqueue("rerun")).waiting).toHaveLength(0);
+    expect(await inbox("rerun")).toHaveLength(5);
     expect(await deliveryCounts(env.DB, "rerun", DATE)).toEqual({
       pending: 0,
       sent: 5,
@@ -157,21 +211,20 @@ describe("the delivery ledger", () => {
   });
 
   it("gives each recipient their own unsubscribe link and the RFC 8058 headers", async () => {
-    const { ids } = await setup("personal", emails("personal", 2));
-    await enqueue("personal");
-    const mail = recorder();
-    await deliver("personal", { mail: mail.transport });
-    const links = mail.sent.map(
+    await setup("personal", emails("personal", 2));
+    await runQueue(await enqueue("personal"), env);
+    const mails = await inbox("personal");
+    const links = mails.map(
       (m) => /<(https:\/\/feed\.example\/unsubscribe\/[^>]+)>/.exec(m.headers["List-Unsubscribe"] ?? "")?.[1],
     );
+    expect(mails).toHaveLength(2);
     expect(new Set(links).size).toBe(2);
-    mail.sent.forEach((m, i) => {
+    mails.forEach((m, i) => {
       expect(m.headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
       expect(m.html).toContain(`href="${links[i]}"`);
       expect(m.text).toContain(`Unsubscribe: ${links[i]}`);
       expect(m.html).not.toContain("unsubscribe.invalid");
     });
-    expect(ids).toHaveLength(2);
   });
 
   it("after a crash mid-delivery, sends only to the rest — no one twice, no one skipped", async () => {
@@ -179,15 +232,12 @@ describe("the delivery ledger", () => {
     await enqueue("crash");
 
     // First run: three mails go out, then the isolate dies while sending (the send never returns).
-    const first: MailMessage[] = [];
-    const crashing: MailTransport = {
-      send(msg) {
-        if (first.length >= 3) return new Promise(() => {});
-        first.push(msg);
-        return Promise.resolve({ id: `first-${first.length}` });
-      },
-    };
-    void handleDeliveryBatch(await pendingBatch("crash"), env, { mail: crashing });
+    let saved = 0;
+    const dying = crashingEnv((sql) => {
+      if (!sql.includes("INSERT INTO captured_mail")) return undefined;
+      return ++saved > 3 ? "hang" : undefined;
+    });
+    void deliver("crash", dying);
     await vi.waitFor(async () => {
       const rows = await listDeliveries(env.DB, "crash", DATE);
       expect(rows.filter((r) => r.status === "sent")).toHaveLength(3);
@@ -195,20 +245,19 @@ describe("the delivery ledger", () => {
     });
 
     // Rerun at once: the rows whose sender died are still leased, so they wait; the untouched ones go.
-    const second = recorder();
-    const soon = await deliver("crash", { mail: second.transport });
-    expect(soon.outcomes.filter((o) => o.kind === "sent")).toHaveLength(3);
+    const soon = await deliver("crash");
+    expect(soon.acks).toBe(3);
     expect(soon.retries).toHaveLength(4);
-    for (const o of soon.outcomes) if (o.kind === "retry") expect(o.delaySeconds).toBeGreaterThan(0);
+    const leased = (await listDeliveries(env.DB, "crash", DATE)).filter((r) => r.leaseUntil !== null);
+    for (const r of leased) expect(Date.parse(r.leaseUntil ?? "")).toBeGreaterThan(Date.now());
+    expect(await inbox("crash")).toHaveLength(6);
 
-    // When the lease has run out, the queue's retry (or the next rerun) claims them again.
-    const later = await deliver("crash", {
-      mail: second.transport,
-      now: () => new Date(Date.now() + 16 * 60_000),
-    });
-    expect(later.outcomes.filter((o) => o.kind === "sent")).toHaveLength(4);
+    // When the lease has run out, the sweeper queues them again and they go out once.
+    const queue = await sweepLater("crash");
+    expect(queue.waiting).toHaveLength(4);
+    await runQueue(queue, env);
 
-    const everyone = [...first, ...second.sent].map((m) => m.to);
+    const everyone = (await inbox("crash")).map((m) => m.to);
     expect(everyone).toHaveLength(10);
     expect(new Set(everyone).size).toBe(10);
     expect(await deliveryCounts(env.DB, "crash", DATE)).toEqual({
@@ -219,19 +268,42 @@ describe("the delivery ledger", () => {
     });
   });
 
+  it("after a crash between the accepted send and the mark, sends that one mail again with the same Message-ID and skips no one", async () => {
+    const { ids } = await setup("gap", emails("gap", 10));
+    await enqueue("gap");
+    const victim = ids[2] ?? "";
+    // The provider accepted gap-2's mail; the isolate dies before the ledger records it.
+    const dying = crashingEnv((sql, values) =>
+      sql.includes("SET status = 'sent'") && values.includes(victim) ? "hang" : undefined,
+    );
+    void deliver("gap", dying);
+    await vi.waitFor(async () => {
+      expect(await deliveryCounts(env.DB, "gap", DATE)).toMatchObject({ sent: 9, pending: 1 });
+      expect(await inbox("gap")).toHaveLength(10);
+    });
+
+    const queue = await sweepLater("gap");
+    expect(queue.waiting).toHaveLength(1);
+    await runQueue(queue, env);
+
+    const received = await copies("gap");
+    expect(received.size).toBe(10);
+    expect([...received.values()].sort()).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 2]);
+    expect(received.get("gap-2@example.org")).toBe(2);
+    const twice = (await inbox("gap")).filter((m) => m.to === "gap-2@example.org");
+    expect(twice[0]?.headers["Message-ID"]).toMatch(/^<[0-9a-f]{32}@localhost>$/);
+    expect(twice[1]?.headers["Message-ID"]).toBe(twice[0]?.headers["Message-ID"]);
+    expect(await deliveryCounts(env.DB, "gap", DATE)).toMatchObject({ sent: 10, pending: 0 });
+  });
+
   it("retries a failed send with a delay and sends it once on the next attempt", async () => {
     const { ids } = await setup("flaky", emails("flaky", 1));
     await enqueue("flaky");
-    const failing: MailTransport = {
-      async send() {
-        throw new Error("421 try again later");
-      },
-    };
-    const first = await deliver("flaky", { mail: failing });
+    const failing = crashingEnv((sql) =>
+      sql.includes("INSERT INTO captured_mail") ? new Error("421 try again later") : undefined,
+    );
+    const first = await deliver("flaky", failing);
     expect(first.retries).toEqual([{ msgId: "flaky-0" }]);
-    expect(first.outcomes).toEqual([
-      { kind: "retry", delaySeconds: 30, error: "Error: 421 try again later" },
-    ]);
     const row = await getDelivery(env.DB, {
       readerId: "flaky",
       date: DATE,
@@ -245,34 +317,30 @@ describe("the delivery ledger", () => {
       lastError: "Error: 421 try again later",
     });
 
-    const mail = recorder();
-    const second = await deliver("flaky", { mail: mail.transport });
+    const second = await deliver("flaky");
     expect(second.acks).toBe(1);
-    expect(mail.sent).toHaveLength(1);
+    expect(await inbox("flaky")).toHaveLength(1);
   });
 
   it("marks a delivery failed after the last attempt instead of retrying forever", async () => {
     await setup("doomed", emails("doomed", 1));
-    await enqueue("doomed");
-    const failing: MailTransport = {
-      async send() {
-        throw new Error("connection reset");
-      },
-    };
-    await deliver("doomed", { mail: failing, maxAttempts: 2 });
-    const last = await deliver("doomed", { mail: failing, maxAttempts: 2 });
-    expect(last.acks).toBe(1);
-    expect(last.retries).toHaveLength(0);
+    const queue = await enqueue("doomed");
+    const failing = crashingEnv((sql) =>
+      sql.includes("INSERT INTO captured_mail") ? new Error("connection reset") : undefined,
+    );
+    const run = await runQueue(queue, failing);
+    // Five claims, then the ledger gives up and the message is acked (it never reaches the dead letters).
+    expect(run.consumed).toHaveLength(5);
+    expect(run.dead).toHaveLength(0);
     expect(await deliveryCounts(env.DB, "doomed", DATE)).toMatchObject({ failed: 1, pending: 0 });
   });
 
   it("skips a subscriber who unsubscribed after the issue was queued", async () => {
     const { ids } = await setup("leaver", emails("leaver", 2));
-    await enqueue("leaver");
+    const queue = await enqueue("leaver");
     await env.DB.prepare("UPDATE subscriptions SET status = 'unsubscribed' WHERE id = ?").bind(ids[0]).run();
-    const mail = recorder();
-    await deliver("leaver", { mail: mail.transport });
-    expect(mail.sent.map((m) => m.to)).toEqual(["leaver-1@example.org"]);
+    await runQueue(queue, env);
+    expect((await inbox("leaver")).map((m) => m.to)).toEqual(["leaver-1@example.org"]);
     expect(await deliveryCounts(env.DB, "leaver", DATE)).toMatchObject({ sent: 1, skipped: 1 });
   });
 });
@@ -300,7 +368,7 @@ describe("Telegram delivery", () => {
     const { issue } = await setup("tg-ok", [{ channel: "telegram", address: "275808073" }]);
     await enqueue("tg-ok");
     const api = telegramApi(() => [200, sentOk]);
-    const run = await deliver("tg-ok", {});
+    const run = await deliver("tg-ok");
     expect(run.acks).toBe(1);
     const expected = renderTelegram(issue, { siteUrl: "https://feed.example" });
     expect(api.sent.map((s) => s.text)).toEqual(expected.map((m) => m.text));
@@ -312,7 +380,7 @@ describe("Telegram delivery", () => {
     await enqueue("tg-429");
     const api = telegramApi((_, call) => (call === 1 ? [429, retryAfter429] : [200, sentOk]));
     const started = Date.now();
-    const run = await deliver("tg-429", {});
+    const run = await deliver("tg-429");
     expect(run.acks).toBe(1);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     const delivered = api.sent.filter((s) => s.ok).map((s) => s.text);
@@ -325,7 +393,7 @@ describe("Telegram delivery", () => {
     const { ids } = await setup("tg-403", [{ channel: "telegram", address: "43" }]);
     await enqueue("tg-403");
     telegramApi(() => [403, blocked403]);
-    const run = await deliver("tg-403", {});
+    const run = await deliver("tg-403");
     expect(run.acks).toBe(1);
     expect(run.retries).toHaveLength(0);
     const sub = await getSubscription(env.DB, ids[0] ?? "");
@@ -341,7 +409,7 @@ describe("Telegram delivery", () => {
     await enqueue("tg-400");
     telegramApi(() => [400, chatNotFound400]);
     const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    const run = await deliver("tg-400", {});
+    const run = await deliver("tg-400");
     expect(run.retries).toHaveLength(0);
     expect(warn.mock.calls.flat().join(" ")).toContain("Bad Request: chat not found");
     expect(await deliveryCounts(env.DB, "tg-400", DATE)).toMatchObject({ failed: 1 });
@@ -355,9 +423,9 @@ describe("Telegram delivery", () => {
         ? [500, { ok: false, error_code: 500, description: "Internal Server Error" }]
         : [200, sentOk],
     );
-    const first = await deliver("tg-resume", {});
+    const first = await deliver("tg-resume");
     expect(first.retries).toHaveLength(1);
-    await deliver("tg-resume", {});
+    await deliver("tg-resume");
     const delivered = api.sent.filter((s) => s.ok).map((s) => s.text);
     expect(delivered).toEqual(renderTelegram(issue, { siteUrl: "https://feed.example" }).map((m) => m.text));
   });

@@ -1,10 +1,12 @@
 import { z } from "zod";
+import { listDeadLetters } from "../../d1/dead-letters";
 import { recentRuns } from "../../d1/runs";
 import { IssueDate } from "../../src/issue";
 import { AppError } from "../errors";
 import { factory } from "../factory";
 import { adminAuth } from "../middleware/admin-auth";
 import { runDaily } from "../pipeline";
+import { sweep, workerSweepPorts } from "../sweeper";
 
 /** Operator endpoints, behind `Authorization: Bearer $ADMIN_TOKEN`. */
 export const adminRoutes = factory.createApp();
@@ -35,3 +37,23 @@ adminRoutes.post("/run", async (c) => {
 });
 
 adminRoutes.get("/runs", async (c) => c.json(await recentRuns(c.env.DB, 30)));
+
+/** Queue jobs that ran out of retries (the dead-letter queue's record), newest first. */
+adminRoutes.get("/dead", async (c) => c.json(await listDeadLetters(c.env.DB, 200)));
+
+const SweepRequest = z.object({ deadBefore: z.iso.datetime().optional() });
+
+/**
+ * Sweeps the current day now (the same code as the sweeper's cron). `deadBefore`: every job touched
+ * before it belongs to a dead process (`npm start` passes its own start after a restart).
+ */
+adminRoutes.post("/sweep", async (c) => {
+  const body = SweepRequest.safeParse(await c.req.json().catch(() => ({})));
+  if (!body.success) throw new AppError("bad_request", z.prettifyError(body.error));
+  const { deadBefore } = body.data;
+  const report = await sweep(workerSweepPorts(c.env, c.var.config), {
+    now: new Date(),
+    ...(deadBefore ? { deadBefore: new Date(deadBefore) } : {}),
+  });
+  return c.json(report);
+});
