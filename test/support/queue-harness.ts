@@ -64,14 +64,16 @@ async function runBatch(queue: string, items: Queued[], env: Env) {
 }
 
 /**
- * Consumes what `queue` holds (and what the handler queues meanwhile) in batches of `batchSize`,
- * for at most `maxRounds` batches; retry delays are not waited for.
+ * Consumes what `queue` holds (and what the handler queues meanwhile: `baseEnv`'s queue binding is
+ * replaced by `queue`) in batches of `batchSize`, for at most `maxRounds` batches; retry delays are
+ * not waited for.
  */
 export async function runQueue(
   queue: TestQueue,
-  env: Env,
+  baseEnv: Env,
   opts: { batchSize?: number; maxRounds?: number } = {},
 ): Promise<QueueRun> {
+  const env = queue.env(baseEnv);
   const batchSize = opts.batchSize ?? 50;
   const run: QueueRun = { consumed: [], dead: [], left: [] };
   for (let round = 0; round < (opts.maxRounds ?? 50) && queue.waiting.length > 0; round++) {
