@@ -1,0 +1,239 @@
+/**
+ * The sweeper brings the day back after a crash or a lost queue message, with no operator: through
+ * its cron (`worker.scheduled`), `POST /admin/sweep` (what `npm start` calls after a restart), and
+ * the module itself for the morning that died before fanning out. The queue is played by
+ * test/support/queue-harness.ts; every test has readers of its own (they share "today").
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { getIssue, insertIssue } from "../../d1/issues";
+import { d1Ledger, deliveryCounts, getDelivery } from "../../d1/ledger";
+import { ensureReader } from "../../d1/readers";
+import { type DeliveryKey, DeliveryMessage } from "../../src/channels/delivery";
+import { utcDate } from "../../src/clock";
+import { demoProfile } from "../../src/demo-profile";
+import { Issue } from "../../src/issue";
+import { enqueueDelivery } from "../../workers/delivery";
+import worker from "../../workers/index";
+import type { BuildMessage } from "../../workers/pipeline";
+import { SWEEP_CRON, type SweepPorts, type SweepReport, sweep } from "../../workers/sweeper";
+import example from "../fixtures/issue-2026-02-13.json";
+import { runQueue, TestQueue } from "../support/queue-harness";
+
+/** Past the sweeper's idle limit (10 min) and a delivery lease (15 min). */
+const LATER_MS = 16 * 60_000;
+const TODAY = utcDate(new Date(Date.now() + LATER_MS));
+
+async function reader(id: string, emails: number, opts: { profile?: boolean; issue?: boolean } = {}) {
+  const at = new Date().toISOString();
+  await ensureReader(env.DB, id, id, new Date());
+  if (opts.profile) await env.READER_STATE.getByName(id).setProfile({ ...demoProfile, id });
+  if (opts.issue) {
+    await insertIssue(
+      env.DB,
+      Issue.parse({ ...example, readerId: id, date: TODAY, title: `Daily Feed - ${TODAY}` }),
+    );
+  }
+  for (let i = 0; i < emails; i++) {
+    await env.DB.prepare(
+      `INSERT INTO subscriptions (id, reader_id, channel, address, status, created_at, updated_at)
+       VALUES (?, ?, 'email', ?, 'active', ?, ?)`,
+    )
+      .bind(`${id}-s${i}`, id, `${id}-${i}@example.org`, at, at)
+      .run();
+  }
+}
+
+async function received(readerId: string): Promise<string[]> {
+  const { results } = await env.DB.prepare(
+    "SELECT mail_to FROM captured_mail WHERE mail_to LIKE ? ORDER BY mail_to",
+  )
+    .bind(`${readerId}-%`)
+    .all<{ mail_to: string }>();
+  return results.map((r) => r.mail_to);
+}
+
+function readerOf(body: unknown): string {
+  return (body as { readerId: string }).readerId;
+}
+
+/** Keeps only `readers`' messages in `queue` (other tests' readers share the day). */
+function only(queue: TestQueue, readers: string[]): TestQueue {
+  const mine = queue.waiting.filter((m) => readers.includes(readerOf(m.body)));
+  queue.waiting.splice(0, queue.waiting.length, ...mine);
+  return queue;
+}
+
+/** The sweeper's cron, `LATER_MS` from now, into a fresh queue. */
+async function sweepCron(baseEnv: Env = env): Promise<TestQueue> {
+  const queue = new TestQueue();
+  const controller = createScheduledController({
+    scheduledTime: new Date(Date.now() + LATER_MS),
+    cron: SWEEP_CRON,
+  });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, queue.env(baseEnv), ctx);
+  await waitOnExecutionContext(ctx);
+  return queue;
+}
+
+/** `POST /admin/sweep` as `npm start` sends it after a restart. */
+async function sweepAfterRestart(deadBefore: Date): Promise<{ report: SweepReport; queue: TestQueue }> {
+  const queue = new TestQueue();
+  const res = await worker.fetch(
+    new Request("https://feed.example/admin/sweep", {
+      method: "POST",
+      headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+      body: JSON.stringify({ deadBefore: deadBefore.toISOString() }),
+    }),
+    queue.env(env),
+    createExecutionContext(),
+  );
+  expect(res.status).toBe(200);
+  return { report: (await res.json()) as SweepReport, queue };
+}
+
+/** env.DB that adds up the rows D1 reports reading. */
+function countingDb(db: D1Database): { db: D1Database; rowsRead: () => number } {
+  let read = 0;
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
+    ({
+      bind: (...v: unknown[]) => wrap(stmt.bind(...v)),
+      all: async () => {
+        const r = await stmt.all();
+        read += r.meta.rows_read ?? 0;
+        return r;
+      },
+      run: async () => {
+        const r = await stmt.run();
+        read += r.meta.rows_read ?? 0;
+        return r;
+      },
+      first: (col?: string) => (col === undefined ? stmt.first() : stmt.first(col)),
+    }) as unknown as D1PreparedStatement;
+  return {
+    db: { ...db, prepare: (sql: string) => wrap(db.prepare(sql)), batch: db.batch.bind(db) } as D1Database,
+    rowsRead: () => read,
+  };
+}
+
+describe("the sweeper", { timeout: 60_000 }, () => {
+  it("delivers a lost queue message within one sweep, and nothing twice", async () => {
+    await reader("lost", 5, { issue: true });
+    const queue = new TestQueue();
+    await enqueueDelivery(queue.env(env), "lost", TODAY);
+    queue.waiting.splice(2, 1); // the queue lost lost-2's message
+    await runQueue(queue, env);
+    expect(await received("lost")).toHaveLength(4);
+
+    const swept = only(await sweepCron(), ["lost"]);
+    expect(swept.waiting.map((m) => DeliveryMessage.parse(m.body).subscriptionId)).toEqual(["lost-s2"]);
+    await runQueue(swept, env);
+    expect(await received("lost")).toEqual([0, 1, 2, 3, 4].map((i) => `lost-${i}@example.org`));
+    expect(await deliveryCounts(env.DB, "lost", TODAY)).toMatchObject({ sent: 5, pending: 0 });
+  });
+
+  it("leaves a delivery alone while a live sender holds its lease", async () => {
+    await reader("busy", 1, { issue: true });
+    const queue = new TestQueue();
+    await enqueueDelivery(queue.env(env), "busy", TODAY);
+    const key: DeliveryKey = { readerId: "busy", date: TODAY, subscriptionId: "busy-s0", channel: "email" };
+    // A sender claimed it (a 1-hour lease, say a long Telegram back-off) and is still at work.
+    await d1Ledger(env.DB).claim(key, new Date(), 3600);
+    expect(only(await sweepCron(), ["busy"]).waiting).toEqual([]);
+    expect((await getDelivery(env.DB, key))?.leaseUntil).not.toBeNull();
+  });
+
+  it("finishes an interrupted morning after a restart: builds the missing issues and delivers them", async () => {
+    await reader("early", 1, { profile: true });
+    await reader("late", 2, { profile: true });
+    // The morning runs and queues the build jobs, then the process dies with its in-memory queue.
+    const morning = new TestQueue();
+    const controller = createScheduledController({
+      scheduledTime: new Date(`${TODAY}T06:00:00Z`),
+      cron: "0 6 * * *",
+    });
+    const ctx = createExecutionContext();
+    await worker.scheduled(controller, morning.env(env), ctx);
+    await waitOnExecutionContext(ctx);
+    // Only early's build ran before the crash.
+    await runQueue(only(morning, ["early"]), env);
+    expect(await received("early")).toEqual(["early-0@example.org"]);
+    expect(await getIssue(env.DB, "late", TODAY)).toBeNull();
+
+    const { report, queue } = await sweepAfterRestart(new Date());
+    expect(report).toMatchObject({ date: utcDate(new Date()), dayBegun: true, restartedDay: false });
+    const builds = queue.waiting.map((m) => m.body as BuildMessage).filter((b) => b.type === "build");
+    expect(builds.map((b) => b.readerId)).toContain("late");
+    expect(builds.map((b) => b.readerId)).not.toContain("early");
+    await runQueue(only(queue, ["late"]), env);
+    expect(await getIssue(env.DB, "late", TODAY)).not.toBeNull();
+    expect(await received("late")).toEqual(["late-0@example.org", "late-1@example.org"]);
+    expect(await received("early")).toEqual(["early-0@example.org"]);
+  });
+
+  it("reads a handful of D1 rows and queues nothing when there is nothing to do", async () => {
+    await reader("calm", 1, { issue: true });
+    // Settle everything this file has left pending, so the next sweep has nothing to do.
+    for (let i = 0; i < 3; i++) await runQueue(await sweepCron(), env);
+    const { count } = (await env.DB.prepare("SELECT COUNT(*) AS count FROM readers WHERE active = 1").first<{
+      count: number;
+    }>()) ?? { count: 0 };
+
+    const counting = countingDb(env.DB);
+    const queue = await sweepCron({ ...env, DB: counting.db } as Env);
+    expect(queue.waiting).toEqual([]);
+    console.log(JSON.stringify({ noOpSweep: { activeReaders: count, d1RowsRead: counting.rowsRead() } }));
+    // One run row, each active reader, each reader's fan-out row: no delivery row at all.
+    expect(counting.rowsRead()).toBeLessThanOrEqual(2 * count + 4);
+  });
+});
+
+describe("the sweep itself", () => {
+  function ports(runs: Awaited<ReturnType<SweepPorts["runsOf"]>>, calls: string[]): SweepPorts {
+    return {
+      runsOf: async () => runs,
+      restartDay: async (date) => {
+        calls.push(`restart ${date}`);
+      },
+      activeReaders: async () => ["a", "b"],
+      hasIssue: async (readerId) => readerId === "a",
+      enqueueBuilds: async (jobs) => {
+        calls.push(...jobs.map((j) => `build ${j.readerId}`));
+      },
+      takeStaleDeliveries: async () => [],
+      enqueueDeliveries: async () => {},
+    };
+  }
+  const now = new Date("2026-11-30T07:00:00Z");
+
+  it("runs the morning again when it died before fanning out, once it has been idle a while", async () => {
+    const calls: string[] = [];
+    const died = [
+      { id: "r1", startedAt: "2026-11-30T06:00:00Z", finishedAt: null, status: "running" as const },
+    ];
+    expect(await sweep(ports(died, calls), { now })).toMatchObject({ restartedDay: true });
+    expect(calls).toEqual(["restart 2026-11-30"]);
+
+    const live = [
+      { id: "r2", startedAt: "2026-11-30T06:55:00Z", finishedAt: null, status: "running" as const },
+    ];
+    expect(await sweep(ports(live, []), { now })).toMatchObject({ restartedDay: false, buildsQueued: 0 });
+  });
+
+  it("never starts a morning by itself, and builds only the readers without an issue", async () => {
+    const calls: string[] = [];
+    expect(await sweep(ports([], calls), { now })).toMatchObject({ dayBegun: false, buildsQueued: 0 });
+    const done = [
+      {
+        id: "r3",
+        startedAt: "2026-11-30T06:00:00Z",
+        finishedAt: "2026-11-30T06:01:00Z",
+        status: "ok" as const,
+      },
+    ];
+    expect(await sweep(ports(done, calls), { now })).toMatchObject({ dayBegun: true, buildsQueued: 1 });
+    expect(calls).toEqual(["build b"]);
+  });
+});
