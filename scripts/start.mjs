@@ -1,7 +1,9 @@
 // `npm start`: the feed on embedded defaults — local D1, Durable Objects and Queues under
 // `wrangler dev`, sources replayed from the recorded real payloads, no network, no accounts.
-// It applies the migrations, starts the Worker, runs the morning pipeline once, and waits
-// until http://localhost:8787 shows the issue.
+// It applies the migrations, starts the Worker, sweeps (finishing whatever a killed earlier run
+// left undone: local queues die with the process), runs the morning pipeline once if today has
+// none, waits until http://localhost:8787 shows the issue, and then sweeps every minute (wrangler
+// dev does not fire crons by itself).
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,6 +15,9 @@ const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
+// Local state (D1, Durable Objects) lives in wrangler's default folder unless DAILY_FEED_STATE names
+// another (npm run chaos uses a throwaway one).
+const persist = process.env.DAILY_FEED_STATE ? ["--persist-to", process.env.DAILY_FEED_STATE] : [];
 
 function step(label, cmd, args) {
   console.log(`› ${label}`);
@@ -53,10 +58,12 @@ if (additions.length > 0) {
 const adminToken = varOf("ADMIN_TOKEN");
 
 step("building static assets", process.execPath, [path.join(root, "scripts/prepare-assets.mjs")]);
-step("applying D1 migrations (local)", wrangler, ["d1", "migrations", "apply", "DB", "--local"]);
+step("applying D1 migrations (local)", wrangler, ["d1", "migrations", "apply", "DB", "--local", ...persist]);
 
+// Every job touched before this instant belonged to an earlier, dead process.
+const startedAt = new Date();
 console.log(`› starting wrangler dev on ${base}`);
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled"], {
+const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", ...persist], {
   cwd: root,
   env,
   stdio: ["ignore", "inherit", "inherit"],
@@ -82,8 +89,25 @@ while (!(await get("/healthz"))?.ok) {
   }
   await sleep(500);
 }
+/** POST /admin/sweep (workers/sweeper.ts); logs when the sweep had something to do. */
+async function sweep(body) {
+  try {
+    const res = await fetch(`${base}/admin/sweep`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const report = res.ok ? await res.json() : undefined;
+    if (report && (report.restartedDay || report.buildsQueued > 0 || report.deliveriesQueued > 0))
+      console.log(`› sweep: ${JSON.stringify(report)}`);
+    return report;
+  } catch {
+    return undefined;
+  }
+}
+const swept = await sweep({ deadBefore: startedAt.toISOString() });
 const today = new Date().toISOString().slice(0, 10);
-if ((await get(`/issues/${today}.json`))?.status !== 200) {
+if (!swept?.dayBegun && (await get(`/issues/${today}.json`))?.status !== 200) {
   console.log("› running the morning pipeline on the recorded payloads");
   const res = await fetch(`${base}/admin/run`, {
     method: "POST",
@@ -91,9 +115,10 @@ if ((await get(`/issues/${today}.json`))?.status !== 200) {
     body: "{}",
   });
   if (!res.ok) console.error(`✗ pipeline run answered ${res.status}: ${await res.text()}`);
-  while ((await get(`/issues/${today}.json`))?.status !== 200 && Date.now() < deadline + 60_000)
-    await sleep(500);
 }
+while ((await get(`/issues/${today}.json`))?.status !== 200 && Date.now() < deadline + 60_000)
+  await sleep(500);
+setInterval(() => void sweep({}), Number(process.env.SWEEP_EVERY_S ?? 60) * 1000).unref();
 const ready = (await get(`/issues/${today}.json`))?.status === 200;
 console.log(
   ready
