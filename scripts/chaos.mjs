@@ -1,12 +1,12 @@
 // `npm run chaos`: kills `npm start` at random moments of a morning and checks that it comes back by
 // itself. Each round starts from a throwaway local state with CHAOS_SUBSCRIBERS confirmed email
 // subscribers of the public reader (capture transport: mail stays in local D1), starts the service
-// on 127.0.0.1, SIGKILLs its whole process group at one random moment (right after the run started,
-// or once a random number of mails went out), restarts it and waits — no request from here — until
+// on 127.0.0.1, SIGKILLs its whole process group at one moment (right after the run started, once a
+// random number of mails went out, or inside a send→mark gap), restarts it and waits — no request from here — until
 // every subscriber's delivery is recorded. Then it counts what each recipient received.
 // Bounded: CHAOS_KILLS rounds (default 4), each given CHAOS_ROUND_S seconds (default 240).
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
@@ -71,6 +71,19 @@ function killGroup(child, signal = "SIGKILL") {
   } catch {
     // already gone
   }
+}
+
+/** Waits until no process of the group is left (a SIGKILLed process can still finish a write). */
+async function groupGone(child) {
+  for (let i = 0; i < 200; i++) {
+    try {
+      process.kill(-child.pid, 0);
+    } catch {
+      return;
+    }
+    await sleep(25);
+  }
+  throw new Error(`process group ${child.pid} survived SIGKILL`);
 }
 
 /** Applies the migrations into a fresh state folder and adds the subscribers. */
@@ -139,10 +152,18 @@ console.log(
 for (let k = 1; k <= kills; k++) {
   const today = new Date().toISOString().slice(0, 10);
   await freshState(today);
-  // Round 1 dies right after the run started; the others once a random share of the mail went out.
-  const target = k === 1 ? 0 : 1 + Math.floor(random() * (subscribers - 1));
-  const moment = target === 0 ? "right after the run started" : `after ${target} mails`;
+  // Round 1 dies right after the run started, the last round inside a send→mark gap (a mail
+  // captured, its ledger row still pending), the others once a random number of mails went out.
+  const kind = k === 1 ? "run" : k === kills && kills > 1 ? "gap" : "mails";
+  const target = kind === "mails" ? 1 + Math.floor(random() * (subscribers - 1)) : 0;
+  const moment =
+    kind === "run"
+      ? "right after the run started"
+      : kind === "gap"
+        ? "in a send→mark gap"
+        : `after ${target} mails`;
   const log = path.join(work, `round-${k}.log`);
+  rmSync(log, { force: true });
   const env = { ...quiet, PORT: String(port), DAILY_FEED_STATE: state, SWEEP_EVERY_S: "30" };
   const deadline = Date.now() + roundSeconds * 1000;
 
@@ -150,22 +171,31 @@ for (let k = 1; k <= kills; k++) {
   let atKill;
   for (;;) {
     const p = await progress(today).catch(() => undefined);
-    if (p && (target === 0 ? p.run > 0 : p.mails.length >= target)) {
+    const reached =
+      p &&
+      (kind === "run"
+        ? p.run > 0
+        : kind === "gap"
+          ? p.gap.length > 0 || p.mails.length >= subscribers - 1
+          : p.mails.length >= target);
+    if (reached) {
       killGroup(child);
+      await groupGone(child);
       atKill = await progress(today);
       break;
     }
     if (Date.now() > deadline) break;
-    await sleep(target === 0 ? 20 : 50);
+    await sleep(kind === "mails" ? 50 : 10);
   }
   if (!atKill) {
     killGroup(child);
     rows.push({ k, moment, error: "never reached the kill moment" });
     continue;
   }
-  await sleep(1000); // the port and the SQLite locks are released
+  await sleep(500); // the port is released
 
   const restarted = Date.now();
+  const logBefore = readFileSync(log, "utf8").length;
   child = service(env, log);
   let done;
   while (Date.now() < deadline) {
@@ -180,6 +210,12 @@ for (let k = 1; k <= kills; k++) {
   killGroup(child, "SIGTERM");
   await sleep(500);
   killGroup(child);
+  await groupGone(child);
+  // The sweeps after the restart that found something to do (start.mjs logs only those).
+  const sweeps = readFileSync(log, "utf8")
+    .slice(logBefore)
+    .split("\n")
+    .filter((l) => l.startsWith("› sweep:")).length;
   const final = done ?? (await progress(today));
 
   const copies = new Map();
@@ -212,21 +248,22 @@ for (let k = 1; k <= kills; k++) {
     dupesFromGap: dupes.every((d) => atKill.gap.includes(d)),
     sameMessageId: dupes.every((d) => ids.get(d)?.size === 1),
     recoverS,
+    sweeps,
   });
   console.log(`  kill ${k} (${moment}): ${JSON.stringify(rows.at(-1))}`);
 }
 
 console.log(
-  "\n| kill | moment | mails out at kill | in send→mark gap at kill | 0 copies | 1 copy | ≥ 2 copies | duplicates all from the gap, same Message-ID | recovered after restart |",
+  "\n| kill | moment | mails out at kill | in send→mark gap at kill | 0 copies | 1 copy | ≥ 2 copies | duplicates all from the gap, same Message-ID | all delivered, after restart | sweeps that did work |",
 );
-console.log("|---|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|---|");
 for (const r of rows) {
   if (r.error) {
-    console.log(`| ${r.k} | ${r.moment} | ${r.error} | | | | | | |`);
+    console.log(`| ${r.k} | ${r.moment} | ${r.error} | | | | | | | |`);
     continue;
   }
   console.log(
-    `| ${r.k} | ${r.moment} | ${r.sentAtKill} | ${r.inGapAtKill} | ${r.zero} | ${r.one} | ${r.more} | ${r.dupesFromGap && r.sameMessageId ? "yes" : "NO"} | ${r.recoverS === undefined ? "not within the round" : `${r.recoverS.toFixed(1)} s`} |`,
+    `| ${r.k} | ${r.moment} | ${r.sentAtKill} | ${r.inGapAtKill} | ${r.zero} | ${r.one} | ${r.more} | ${r.dupesFromGap && r.sameMessageId ? "yes" : "NO"} | ${r.recoverS === undefined ? "not within the round" : `${r.recoverS.toFixed(1)} s`} | ${r.sweeps} |`,
   );
 }
 const ok = rows.every(

@@ -63,11 +63,15 @@ step("applying D1 migrations (local)", wrangler, ["d1", "migrations", "apply", "
 // Every job touched before this instant belonged to an earlier, dead process.
 const startedAt = new Date();
 console.log(`› starting wrangler dev on ${base}`);
-const dev = spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", ...persist], {
-  cwd: root,
-  env,
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const dev = spawn(
+  wrangler,
+  ["dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", ...persist],
+  {
+    cwd: root,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+  },
+);
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
 dev.on("exit", (code) => process.exit(code ?? 0));
 

@@ -31,6 +31,7 @@ CREATE TABLE delivery_fanouts (
   PRIMARY KEY (reader_id, issue_date)
 );
 
--- The sweeper's question "which deliveries of the day are pending and untouched for a while" is a
--- range on this index; when nothing is pending it reads no row.
-CREATE INDEX deliveries_sweep ON deliveries (issue_date, status, updated_at);
+-- The sweeper's question "which deliveries of the day are still pending" is a range on this index;
+-- when nothing is pending it reads no row. (Not `updated_at` too: every claim would then rewrite an
+-- index entry; this one changes once per delivery, when its status does.)
+CREATE INDEX deliveries_sweep ON deliveries (issue_date, status);
