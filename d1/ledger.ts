@@ -172,7 +172,7 @@ export async function recordFanout(
   await db
     .prepare(
       `INSERT INTO delivery_fanouts (reader_id, issue_date, queued_at) VALUES (?, ?, ?)
-       ON CONFLICT (reader_id, issue_date) DO UPDATE SET queued_at = excluded.queued_at`,
+       ON CONFLICT (issue_date, reader_id) DO UPDATE SET queued_at = excluded.queued_at`,
     )
     .bind(readerId, date, now.toISOString())
     .run();

@@ -101,7 +101,11 @@ async function sweep(body) {
       headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    const report = res.ok ? await res.json() : undefined;
+    if (!res.ok) {
+      console.error(`✗ sweep answered ${res.status}: ${await res.text()}`);
+      return undefined;
+    }
+    const report = await res.json();
     if (report && (report.restartedDay || report.buildsQueued > 0 || report.deliveriesQueued > 0))
       console.log(`› sweep: ${JSON.stringify(report)}`);
     return report;

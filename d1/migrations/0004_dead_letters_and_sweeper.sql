@@ -28,7 +28,8 @@ CREATE TABLE delivery_fanouts (
   reader_id   TEXT NOT NULL,
   issue_date  TEXT NOT NULL,
   queued_at   TEXT NOT NULL,
-  PRIMARY KEY (reader_id, issue_date)
+  -- Day first: the sweeper reads one day's rows.
+  PRIMARY KEY (issue_date, reader_id)
 );
 
 -- The sweeper's question "which deliveries of the day are still pending" is a range on this index;

@@ -29,7 +29,7 @@ import chatNotFound400 from "../fixtures/telegram_error_400_chat_not_found_2021.
 import blocked403 from "../fixtures/telegram_error_403_bot_blocked_2020.json";
 import retryAfter429 from "../fixtures/telegram_error_429_retry_after_2020.json";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
-import { type Fault, faultyDb, runQueue, TestQueue } from "../support/queue-harness";
+import { type Fault, faultyDb, runQueue, TestQueue } from "./queue-harness";
 
 /** Longer than a delivery lease (15 min): a sweep this much later finds every dead sender's lease run out. */
 const AFTER_LEASE_MS = 16 * 60_000;

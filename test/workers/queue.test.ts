@@ -1,7 +1,7 @@
 /**
  * The Worker's real `queue` handler on the pipeline's queue and its dead-letter queue: mixed batches
  * of build and delivery jobs, a job that fails for good, one reader's build failing among others.
- * The queue is played by test/support/queue-harness.ts (what Cloudflare Queues does: batches,
+ * The queue is played by test/workers/queue-harness.ts (what Cloudflare Queues does: batches,
  * retries, the dead-letter queue after `max_retries`), so no consumer runs behind the test's back.
  */
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
@@ -15,7 +15,7 @@ import { demoProfile } from "../../src/demo-profile";
 import { Issue } from "../../src/issue";
 import worker from "../../workers/index";
 import example from "../fixtures/issue-2026-02-13.json";
-import { runQueue, TestQueue } from "../support/queue-harness";
+import { runQueue, TestQueue } from "./queue-harness";
 
 /** A reader with `emails` active email subscriptions and, when `profile`, the demo reader's profile. */
 async function reader(id: string, emails: number, profile: boolean): Promise<void> {
@@ -55,7 +55,7 @@ async function morning(queue: TestQueue, date: string): Promise<void> {
 
 async function deadLetters(): Promise<DeadLetter[]> {
   const res = await worker.fetch(
-    new Request("https://feed.example/admin/dead", { headers: { authorization: "Bearer test-admin-token" } }),
+    new Request("https://feed.example/admin/dead", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
     env,
     createExecutionContext(),
   );
