@@ -214,7 +214,7 @@ export async function takeStaleDeliveries(
        RETURNING reader_id, subscription_id, channel`,
     )
     .bind(at, date, idleBefore.toISOString(), at, deadBefore?.toISOString() ?? "", limit)
-    .all<{ reader_id: string; subscription_id: string; channel: DeliveryChannel }>();
+    .all<{ reader_id: string; subscription_id: string; channel: Channel }>();
   return results.map((r) => ({
     readerId: r.reader_id,
     date,

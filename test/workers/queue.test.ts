@@ -55,7 +55,9 @@ async function morning(queue: TestQueue, date: string): Promise<void> {
 
 async function deadLetters(): Promise<DeadLetter[]> {
   const res = await worker.fetch(
-    new Request("https://feed.example/admin/dead", { headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` } }),
+    new Request("https://feed.example/admin/dead", {
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+    }),
     env,
     createExecutionContext(),
   );
