@@ -65,6 +65,18 @@ function service(env, log) {
   });
 }
 
+/**
+ * Waits until the service answers. Until then the database file is left alone: `npm start` applies
+ * the migrations first, and a reader of ours could make that step find the file busy.
+ */
+async function serviceUp(deadline) {
+  while (Date.now() < deadline) {
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+    if (up?.ok) return;
+    await sleep(100);
+  }
+}
+
 function killGroup(child, signal = "SIGKILL") {
   try {
     process.kill(-child.pid, signal);
@@ -115,7 +127,7 @@ async function freshState(today) {
 }
 
 /** Where the morning stands: run started, mails captured, ledger counts, per-recipient copies. */
-function progress(today) {
+function progress(today, readOnly = true) {
   return withDb((db) => {
     const run = db.prepare("SELECT COUNT(*) AS n FROM pipeline_runs WHERE date = ?").get(today).n;
     const mails = db
@@ -139,7 +151,7 @@ function progress(today) {
       .all(today)
       .map((r) => r.address);
     return { run, mails, ledger, gap };
-  });
+  }, readOnly);
 }
 
 const quiet = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
@@ -168,6 +180,7 @@ for (let k = 1; k <= kills; k++) {
   const deadline = Date.now() + roundSeconds * 1000;
 
   let child = service(env, log);
+  await serviceUp(deadline);
   let atKill;
   for (;;) {
     const p = await progress(today).catch(() => undefined);
@@ -181,7 +194,8 @@ for (let k = 1; k <= kills; k++) {
     if (reached) {
       killGroup(child);
       await groupGone(child);
-      atKill = await progress(today);
+      // Writable: after a crash the first connection recovers the WAL; do it now, not during the restart.
+      atKill = await progress(today, false);
       break;
     }
     if (Date.now() > deadline) break;
@@ -197,6 +211,7 @@ for (let k = 1; k <= kills; k++) {
   const restarted = Date.now();
   const logBefore = readFileSync(log, "utf8").length;
   child = service(env, log);
+  await serviceUp(deadline);
   let done;
   while (Date.now() < deadline) {
     const p = await progress(today).catch(() => undefined);
