@@ -5,7 +5,7 @@
  * accepting a message and the ledger recording it.
  * - Before sending, a sender claims the recipient's ledger row: an atomic UPDATE that only succeeds
  *   while the row is pending and not leased by someone else, and that takes a lease. Two consumers
- *   (a rerun, a redelivered queue message) can never both hold it, so nothing is sent twice.
+ *   (a rerun, a redelivered queue message) can never both hold it at once.
  * - After sending it marks the row sent. A crash between claim and send leaves a pending row whose
  *   lease expires; the queue redelivers the message (or a rerun re-enqueues pending rows) and the
  *   row is claimed again, so no one is skipped.
