@@ -6,6 +6,11 @@
  * Metrics over the whole pool (unlabelled items count as not relevant): nDCG@10 (graded gains
  * 2^rel − 1), P@10, recall@10 and recall@50 (relevant = label ≥ 1), MAP, and the rank of the
  * first label-2 item.
+ *
+ * A second profile is a new reader far from the demo reader's field: three interest lines about
+ * gravitational waves, dark matter in galaxies and cosmological constraints, nothing else (no
+ * references, no feedback), labelled by reading the day's astro-ph and gr-qc abstracts
+ * (bench/eval/labels-cosmology.json). The scorer was not tuned on it.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -13,6 +18,7 @@ import { z } from "zod";
 import type { Candidate } from "../src/candidate";
 import { demoFeedback, demoProfile, demoRules } from "../src/demo-profile";
 import { mergeCandidates } from "../src/identity";
+import { ReaderProfile } from "../src/profile";
 import { type ReaderModel, rankCandidatesSync, readerModelFromProfile } from "../src/scoring/index";
 import { dot, type TermVector, termCounts, tokenize, unit } from "../src/scoring/terms";
 import { parsePayload } from "../src/sources/index";
@@ -21,6 +27,7 @@ const root = path.resolve(import.meta.dirname, "..");
 const NOW = new Date("2024-11-28T12:00:00Z");
 
 const Labels = z.object({
+  profile: ReaderProfile.optional(),
   labels: z.array(
     z.object({
       id: z.string(),
@@ -117,31 +124,14 @@ function fmt(x: number): string {
   return x.toFixed(3);
 }
 
-function main(): void {
-  const labelFile = Labels.parse(JSON.parse(readFileSync(path.join(root, "bench/eval/labels.json"), "utf8")));
+type Systems = [string, () => string[]][];
+
+function report(labelFile: z.infer<typeof Labels>, pool: Candidate[], systems: Systems): void {
   const labels = new Map(labelFile.labels.map((l) => [l.id, l.label]));
-  const pool = loadPool();
   const poolIds = new Set(pool.map((c) => c.id));
   const missing = [...labels.keys()].filter((id) => !poolIds.has(id));
   if (missing.length > 0)
     throw new Error(`labels for ids not in the pool: ${missing.slice(0, 5).join(", ")}`);
-
-  const full = readerModelFromProfile(demoProfile, demoRules, demoFeedback);
-  const noFeedback = readerModelFromProfile(demoProfile, demoRules, []);
-  const noReferences = readerModelFromProfile({ ...demoProfile, references: [] }, demoRules, []);
-  const systems: [string, () => string[]][] = [
-    ["keyword overlap (baseline)", () => keywordOverlap(pool, full)],
-    ["plain TF-IDF (baseline)", () => plainTfIdf(pool, full)],
-    [
-      "default, profile only",
-      () => rankCandidatesSync(pool, noReferences, { now: NOW }).map((s) => s.candidate.id),
-    ],
-    [
-      "default, + references",
-      () => rankCandidatesSync(pool, noFeedback, { now: NOW }).map((s) => s.candidate.id),
-    ],
-    ["default (+ feedback)", () => rankCandidatesSync(pool, full, { now: NOW }).map((s) => s.candidate.id)],
-  ];
   const counts = [0, 1, 2].map((l) => labelFile.labels.filter((x) => x.label === l).length);
   console.log(
     `pool: ${pool.length} candidates; labelled: ${labels.size} (${counts[2]} relevant, ${counts[1]} partial, ${counts[0]} not)\n`,
@@ -164,6 +154,42 @@ function main(): void {
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+}
+
+function readLabels(file: string): z.infer<typeof Labels> {
+  return Labels.parse(JSON.parse(readFileSync(path.join(root, file), "utf8")));
+}
+
+function main(): void {
+  const pool = loadPool();
+  const full = readerModelFromProfile(demoProfile, demoRules, demoFeedback);
+  const noFeedback = readerModelFromProfile(demoProfile, demoRules, []);
+  const noReferences = readerModelFromProfile({ ...demoProfile, references: [] }, demoRules, []);
+  report(readLabels("bench/eval/labels.json"), pool, [
+    ["keyword overlap (baseline)", () => keywordOverlap(pool, full)],
+    ["plain TF-IDF (baseline)", () => plainTfIdf(pool, full)],
+    [
+      "default, profile only",
+      () => rankCandidatesSync(pool, noReferences, { now: NOW }).map((s) => s.candidate.id),
+    ],
+    [
+      "default, + references",
+      () => rankCandidatesSync(pool, noFeedback, { now: NOW }).map((s) => s.candidate.id),
+    ],
+    ["default (+ feedback)", () => rankCandidatesSync(pool, full, { now: NOW }).map((s) => s.candidate.id)],
+  ]);
+
+  const second = readLabels("bench/eval/labels-cosmology.json");
+  if (!second.profile) throw new Error("labels-cosmology.json names no profile");
+  const newReader = readerModelFromProfile(second.profile, [], []);
+  console.log(
+    `\nA new reader with three interest lines only (${second.profile.interests.map((i) => `“${i}”`).join(", ")})`,
+  );
+  report(second, pool, [
+    ["keyword overlap (baseline)", () => keywordOverlap(pool, newReader)],
+    ["plain TF-IDF (baseline)", () => plainTfIdf(pool, newReader)],
+    ["default", () => rankCandidatesSync(pool, newReader, { now: NOW }).map((s) => s.candidate.id)],
+  ]);
 }
 
 main();

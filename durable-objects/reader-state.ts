@@ -409,7 +409,27 @@ export class ReaderState extends DurableObject<Env> {
     return true;
   }
 
-  /** Everything stored for this reader, as JSON: what a reader's data-export request needs (no route serves one yet). */
+  /** Canonical ids of the papers this reader rated 👍, oldest first (Semantic Scholar recommendations). */
+  async likedIds(): Promise<string[]> {
+    const rows = this.sql<{ item_id: string }>`
+      SELECT item_id FROM feedback WHERE kind = 'rating' AND rating = 'up' AND item_id IS NOT NULL ORDER BY at`;
+    return [...new Set(rows.map((r) => canonicalId(r.item_id) ?? r.item_id))];
+  }
+
+  /**
+   * The Telegram conversation's pending question ("interests": the next message is the reader's
+   * interests), or null. Kept here so each chat's state lives with its reader.
+   */
+  async getConversation(): Promise<string | null> {
+    return this.meta("conversation") ?? null;
+  }
+
+  async setConversation(state: string | null): Promise<void> {
+    if (state === null) this.sql`DELETE FROM meta WHERE key = 'conversation'`;
+    else this.setMeta("conversation", state);
+  }
+
+  /** Everything stored for this reader, as JSON (the export of the reader's page, `/me/:token/export`). */
   async exportState(): Promise<ReaderExport> {
     return {
       readerId: this.ctx.id.name ?? this.readProfile()?.id ?? null,

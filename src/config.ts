@@ -68,8 +68,8 @@ const TelegramVars = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "1–256 characters of A-Z, a-z, 0-9, _ and -"),
   ),
   /**
-   * Chat ids (comma-separated) allowed to remove the public reader's standing rules from Telegram.
-   * Unset: every chat may (a single-reader feed); set it once the bot has other subscribers.
+   * Chat ids (comma-separated) of the editor: they may steer the public reader from Telegram with
+   * `/editor`. Unset: no chat may (the admin routes remain). Every other chat is its own reader.
    */
   TELEGRAM_EDITOR_CHAT_IDS: optional(
     z.string().regex(/^-?\d+(,\s*-?\d+)*$/, "comma-separated numeric chat ids"),

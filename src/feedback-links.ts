@@ -53,3 +53,22 @@ export async function rulesLink(
   const token = await signToken(secret, "rules", { r: readerId }, RULES_TTL_S, now);
   return `${siteUrl.replace(/\/+$/, "")}/feedback/rules/${token}`;
 }
+
+/** The reader's own page lasts a quarter; every issue carries a fresh link. */
+export const ME_TTL_S = 90 * DAY_S;
+
+/** The link to the reader's own page (purpose "me", 90 days): profile, rules, feedback, export, delete. */
+export async function meLink(secret: string, siteUrl: string, readerId: string, now: Date): Promise<string> {
+  const token = await signToken(secret, "me", { r: readerId }, ME_TTL_S, now);
+  return `${siteUrl.replace(/\/+$/, "")}/me/${token}`;
+}
+
+/** The private web page of one issue of a subscriber (its feed slug is random and unguessable). */
+export function privateIssueUrl(siteUrl: string, feedSlug: string, date: string): string {
+  return `${siteUrl.replace(/\/+$/, "")}/r/${feedSlug}/issues/${date}`;
+}
+
+/** The private Atom feed of a subscriber's issues. */
+export function privateFeedUrl(siteUrl: string, feedSlug: string): string {
+  return `${siteUrl.replace(/\/+$/, "")}/r/${feedSlug}/feed.xml`;
+}

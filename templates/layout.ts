@@ -12,6 +12,8 @@ export interface LayoutOptions {
   /** Extra tags for <head> (KaTeX CSS, the GPU panel's assets). */
   head?: Markup;
   body: Markup;
+  /** A private page (a subscriber's issue, the reader's own page): kept out of search engines and feeds. */
+  noindex?: boolean;
 }
 
 /** Readable on a phone, no JavaScript needed; system fonts, one column. */
@@ -44,8 +46,12 @@ code{font-size:.9em}
 ul.archive{list-style:none;padding:0}
 ul.archive li{margin:.55rem 0}
 ul.archive .date{font-variant-numeric:tabular-nums;color:var(--muted);margin-right:.6rem}
-form.subscribe{display:flex;gap:.5rem;flex-wrap:wrap;margin:2rem 0 1rem}
-form.subscribe input[type=email]{flex:1 1 14rem;padding:.5rem .6rem;border:1px solid var(--rule);border-radius:6px;background:var(--bg);color:var(--fg);font:inherit}
+form.subscribe{display:grid;gap:.6rem;margin:2rem 0 1rem;background:var(--card);border-radius:10px;padding:1rem 1.1rem}
+form.subscribe label{font-weight:600;font-size:.95rem}
+form.subscribe .hint{font-weight:400;color:var(--muted);font-size:.85rem}
+form.subscribe input,form.subscribe textarea{width:100%;padding:.5rem .6rem;border:1px solid var(--rule);border-radius:6px;background:var(--bg);color:var(--fg);font:inherit}
+form.subscribe details{font-size:.95rem}
+.visually-hidden{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 form.subscribe button{padding:.5rem 1rem;border:0;border-radius:6px;background:var(--accent);color:#fff;font:inherit;cursor:pointer}
 footer.site{border-top:1px solid var(--rule);margin-top:2.5rem;padding-top:.8rem;color:var(--muted);font-size:.85rem}
 footer.site a{margin-right:.8rem}
@@ -60,8 +66,12 @@ export function layout(o: LayoutOptions): Markup {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${o.title}</title>
 <meta name="description" content="${o.description}">
-<link rel="canonical" href="${o.siteUrl}${o.path}">
-<link rel="alternate" type="application/atom+xml" title="Daily Feed" href="${o.siteUrl}/feed.xml">
+${
+  o.noindex
+    ? raw('<meta name="robots" content="noindex, nofollow">\n<meta name="referrer" content="no-referrer">')
+    : html`<link rel="canonical" href="${o.siteUrl}${o.path}">
+<link rel="alternate" type="application/atom+xml" title="Daily Feed" href="${o.siteUrl}/feed.xml">`
+}
 <style>${raw(CSS)}</style>
 ${o.head ?? ""}
 </head>
@@ -75,11 +85,29 @@ ${o.body}
 </html>`;
 }
 
-/** The email subscription form shown on archive pages. */
+/**
+ * The one sign-up form (archive pages): an email address and the interests the new reader's own
+ * issue is picked for, with optional arXiv categories and known papers (ids, DOIs or a BibTeX
+ * file). Posts to `/subscribe` (double opt-in follows); works without JavaScript. The `website`
+ * field is a honeypot: people leave it empty, form-filling bots do not, and `/subscribe` ignores those.
+ */
 export function subscribeForm(): Markup {
-  return html`<form class="subscribe" method="post" action="/subscribe">
-<label for="sub-email" class="visually-hidden">Email</label>
-<input id="sub-email" type="email" name="email" required placeholder="you@example.org" autocomplete="email">
+  return html`<form class="subscribe" method="post" action="/subscribe" enctype="multipart/form-data">
+<h3 style="margin:0">Get your own Daily Feed</h3>
+<label for="sub-email">Email</label>
+<input id="sub-email" type="email" name="email" required maxlength="254" placeholder="you@example.org" autocomplete="email" inputmode="email">
+<label for="sub-interests">Your interests <span class="hint">one per line, up to 10 (empty: start from this page's profile)</span></label>
+<textarea id="sub-interests" name="interests" rows="4" maxlength="3100" placeholder="Gravitational-wave signals from black hole mergers&#10;Dark matter in galaxy formation"></textarea>
+<details><summary>More: arXiv categories, papers you know</summary>
+<label for="sub-categories">arXiv categories <span class="hint">e.g. astro-ph.CO, gr-qc</span></label>
+<input id="sub-categories" type="text" name="categories" maxlength="400">
+<label for="sub-papers">Papers you know <span class="hint">arXiv ids or DOIs, one per line</span></label>
+<textarea id="sub-papers" name="papers" rows="3" maxlength="20000"></textarea>
+<label for="sub-bibtex">…or a BibTeX export <span class="hint">at most 1 MiB</span></label>
+<input id="sub-bibtex" type="file" name="bibtex" accept=".bib,text/x-bibtex,text/plain">
+</details>
+<input type="text" name="website" tabindex="-1" autocomplete="off" aria-hidden="true" class="visually-hidden">
 <button type="submit">Subscribe by email</button>
+<p class="hint" style="margin:0">One mail a day, picked for your interests; confirm by the link we send. Telegram: message the bot /start.</p>
 </form>`;
 }

@@ -7,6 +7,7 @@
 
 import { getIssue } from "../d1/issues";
 import { d1Ledger, d1MailStore, pendingDeliveries, recordFanout, seedDeliveries } from "../d1/ledger";
+import { getReader } from "../d1/readers";
 import { d1Recipients } from "../d1/subscriptions";
 import { type DeliveryDeps, type DeliveryKey, DeliveryMessage } from "../src/channels/delivery";
 import { unsubscribeUrl } from "../src/channels/links";
@@ -14,7 +15,7 @@ import { captureTransport, cloudflareTransport, type MailTransport } from "../sr
 import { smtpTransport } from "../src/channels/smtp.worker";
 import { TelegramClient } from "../src/channels/telegram";
 import type { Config } from "../src/config";
-import { feedbackLink, feedbackTextLink } from "../src/feedback-links";
+import { feedbackLink, feedbackTextLink, meLink, privateIssueUrl } from "../src/feedback-links";
 import type { Channel } from "../src/profile";
 import type { Bindings } from "./config";
 
@@ -72,6 +73,16 @@ export function deliveryDeps(
       feedback: async (readerId, date, itemId, vote) =>
         `${await feedbackLink(secret, siteUrl, readerId, date, itemId, vote, now())}?via=email`,
       note: (readerId, date) => feedbackTextLink(secret, siteUrl, readerId, date, now()),
+      async reader(readerId, date) {
+        const reader = await getReader(env.DB, readerId);
+        // The public reader's issue is the editor's: no votes or notes from its subscribers.
+        if (!reader || reader.kind === "public" || !reader.feedSlug) return { votes: false };
+        return {
+          votes: true,
+          meUrl: await meLink(secret, siteUrl, readerId, now()),
+          webUrl: privateIssueUrl(siteUrl, reader.feedSlug, date),
+        };
+      },
     },
     siteUrl,
     now,

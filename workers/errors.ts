@@ -14,6 +14,10 @@ import { type Markup, page } from "./page";
 export const ERRORS = {
   bad_request: { status: 400, heading: "That did not work" },
   invalid_email: { status: 400, heading: "Check the address" },
+  invalid_interests: { status: 400, heading: "Check your interests" },
+  invalid_categories: { status: 400, heading: "Check your categories" },
+  invalid_papers: { status: 400, heading: "Check your papers" },
+  invalid_bibtex: { status: 400, heading: "Check your BibTeX file" },
   invalid_token: { status: 400, heading: "This link is not valid" },
   unauthorized: { status: 401, heading: "Sign-in needed" },
   forbidden: { status: 403, heading: "Not allowed" },

@@ -12,6 +12,8 @@ import { archiveRoutes } from "./routes/archive";
 import { devRoutes } from "./routes/dev";
 import { feedbackRoutes } from "./routes/feedback";
 import { healthRoutes } from "./routes/health";
+import { meRoutes } from "./routes/me";
+import { privateRoutes } from "./routes/private";
 import { subscribeRoutes } from "./routes/subscribe";
 import { telegramRoutes } from "./routes/telegram";
 import { SWEEP_CRON, sweep, workerSweepPorts } from "./sweeper";
@@ -29,6 +31,8 @@ app.route("/feedback", feedbackRoutes);
 app.route("/", subscribeRoutes);
 app.route("/", telegramRoutes);
 app.route("/dev", devRoutes);
+app.route("/", privateRoutes);
+app.route("/me", meRoutes);
 app.route("/", archiveRoutes);
 
 /** Every failure leaves through `errorResponse`; never a stack trace to the client. */

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { candidatesByIds, candidatesOfDay, upsertCandidates } from "../d1/candidates";
+import { d1WriteupStore, getPickLookups, type PickLookupResult, putPickLookups } from "../d1/day-cache";
 import { getIssue, insertIssue, listIssues } from "../d1/issues";
 import { d1PaperCache } from "../d1/papers";
-import { activeReaders, ensureReader } from "../d1/readers";
+import { activeReaders, ensureReader, setGatherHints } from "../d1/readers";
 import { countIssueBuilt, finishRun, getRun, recordIngest, type SourceCount, startRun } from "../d1/runs";
 import { type Candidate, SourceName } from "../src/candidate";
 import { utcDate } from "../src/clock";
@@ -14,9 +15,11 @@ import { type Corpus, cachedEmbedder, type Embedder, prepareCorpus, workersAiEmb
 import { findAuthorTalks, findDiscussion, gatherDaily } from "../src/sources";
 import { deterministicWriter } from "../src/writeup/deterministic";
 import { createLlmWriter, openAiCompatibleRunner, workersAiRunner } from "../src/writeup/llm";
+import { sharedWriter } from "../src/writeup/shared";
 import type { Writer } from "../src/writeup/types";
 import type { Bindings } from "./config";
 import { enqueueDelivery } from "./delivery";
+import { loadDaySnapshot, saveDaySnapshot } from "./snapshot";
 import { sourceContext } from "./sources";
 
 /** A queue message asking for one reader's issue of one day. */
@@ -51,19 +54,26 @@ export async function runDaily(
   await startRun(env.DB, runId, date, opts.trigger, now);
   try {
     const readers = await activeReaders(env.DB);
-    const profiles = await Promise.all(readers.map((r) => env.READER_STATE.getByName(r.id).getProfile()));
-    const union = (pick: (p: NonNullable<(typeof profiles)[number]>) => string[]) => [
-      ...new Set(profiles.flatMap((p) => (p ? pick(p) : []))),
-    ];
+    // One gathering for every reader: the public reader's profile plus the union of what each
+    // reader's row mirrors (categories, liked papers), so no reader's Durable Object is woken here.
+    const publicState = env.READER_STATE.getByName(cfg.site.publicReader);
+    const [publicProfile, publicLiked] = await Promise.all([
+      publicState.getProfile(),
+      publicState.likedIds(),
+    ]);
     const ctx = sourceContext(env, cfg, () => now);
-    const categories = union((p) => p.categories);
+    const categories = [
+      ...new Set([...(publicProfile?.categories ?? []), ...readers.flatMap((r) => r.categories)]),
+    ];
     const { candidates, reports } = await gatherDaily(ctx, {
       date,
       categories: categories.length > 0 ? categories : ctx.config.arxivCategories,
-      interests: union((p) => p.interests),
-      youtubeChannels: union((p) => p.youtubeChannels),
+      interests: publicProfile?.interests ?? [],
+      youtubeChannels: publicProfile?.youtubeChannels ?? [],
+      likedIds: likedUnion([publicLiked, ...readers.map((r) => r.liked)]),
     });
     await upsertCandidates(env.DB, candidates, date);
+    await saveDaySnapshot(env, date, runId, await candidatesOfDay(env.DB, date));
     const counts: Record<string, SourceCount> = {};
     for (const r of reports) {
       counts[r.source] = { candidates: r.candidates.length, failures: r.failures.length, quiet: r.quiet };
@@ -89,6 +99,19 @@ export async function runDaily(
     });
     throw err;
   }
+}
+
+/** Semantic Scholar takes a bounded list of positive papers: the most-liked ones across readers. */
+const LIKED_MAX = 100;
+
+/** Every reader's liked papers, most shared first, capped. */
+export function likedUnion(lists: string[][]): string[] {
+  const counts = new Map<string, number>();
+  for (const list of lists) for (const id of new Set(list)) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, LIKED_MAX)
+    .map(([id]) => id);
 }
 
 function writerFor(env: Bindings, { writer }: Config): Writer {
@@ -128,14 +151,73 @@ function embeddingsFor(env: Bindings, { scoring }: Config): ComposeInput["embedd
 }
 
 /**
- * The day's corpus, kept per isolate: a queue batch builds many readers' issues from the same
- * day, and the reader-independent text work (≈250 ms) is then paid once instead of per reader.
+ * The day's pool and corpus, kept per isolate: a queue batch builds many readers' issues from the
+ * same day, so the snapshot is read and the reader-independent text work (≈250 ms) done once per
+ * isolate instead of per reader.
  */
-let dayCorpus: { key: string; corpus: Corpus } | undefined;
+interface DayPool {
+  key: string;
+  day: Candidate[];
+  corpus: Corpus;
+  /** Every identity of each candidate, for the reader's seen-set check. */
+  keys: string[][];
+}
 
-function corpusOf(day: Candidate[], key: string): Corpus {
-  if (dayCorpus?.key !== key) dayCorpus = { key, corpus: prepareCorpus(day) };
-  return dayCorpus.corpus;
+let dayPool: DayPool | undefined;
+
+async function poolOf(env: Bindings, date: string, runId: string): Promise<DayPool> {
+  const key = `${date}/${runId}`;
+  if (dayPool?.key !== key) {
+    const day = (await loadDaySnapshot(env, date, runId)) ?? (await candidatesOfDay(env.DB, date));
+    dayPool = { key, day, corpus: prepareCorpus(day), keys: day.map((c) => identityKeys(c)) };
+  }
+  return dayPool;
+}
+
+/** At most this many entries per isolate memo (a day has a few hundred distinct picks at most). */
+const MEMO_MAX = 2000;
+
+/** A promise per key, kept per isolate: concurrent and later jobs of the isolate share it. */
+function memoPerIsolate<T>(memo: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let hit = memo.get(key);
+  if (!hit) {
+    if (memo.size >= MEMO_MAX) memo.clear();
+    hit = make();
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+/** The paper sources read by this isolate's jobs, per candidate and day. */
+const paperMemo = new Map<string, ReturnType<typeof readPaper>>();
+
+/** Look-ups per candidate and day, shared by every reader's job: per isolate, then in D1. */
+const lookupMemo = new Map<string, Promise<PickLookupResult>>();
+
+function pickLookups(
+  env: Bindings,
+  date: string,
+  ctx: ReturnType<typeof sourceContext>,
+  pick: Candidate,
+): Promise<PickLookupResult> {
+  const key = `${date}|${pick.id}`;
+  let hit = lookupMemo.get(key);
+  if (!hit) {
+    hit = (async () => {
+      const stored = await getPickLookups(env.DB, date, pick.id);
+      if (stored) return stored;
+      const [talks, discussion] = await Promise.all([
+        findAuthorTalks(ctx, pick).catch(() => []),
+        findDiscussion(ctx, pick).catch(() => undefined),
+      ]);
+      const result = { talks, discussion };
+      await putPickLookups(env.DB, date, pick.id, result);
+      return result;
+    })();
+    if (lookupMemo.size > 2000) lookupMemo.clear();
+    lookupMemo.set(key, hit);
+  }
+  return hit;
 }
 
 /** What a stored issue showed, with every identity of each work (for the seen set). */
@@ -172,8 +254,8 @@ export async function buildReaderIssue(
     ]);
     if (!profile) throw new Error(`reader ${job.readerId} has no profile`);
     const feedback = await reader.listFeedback(previous[0]?.date);
-    const day = await candidatesOfDay(env.DB, job.date);
-    const unseen = await reader.filterUnseen(day.map((c) => identityKeys(c)));
+    const { day, corpus, keys } = await poolOf(env, job.date, job.runId);
+    const unseen = await reader.filterUnseen(keys);
     const pool = day.filter((_, i) => unseen[i]);
     const run = await getRun(env.DB, job.runId);
     const ctx = sourceContext(env, cfg, () => now);
@@ -184,7 +266,7 @@ export async function buildReaderIssue(
       now,
       runId: job.runId,
       pool,
-      corpus: corpusOf(day, `${job.date}/${job.runId}`),
+      corpus,
       model,
       profile,
       rules,
@@ -197,21 +279,24 @@ export async function buildReaderIssue(
         const source = SourceName.safeParse(s);
         return c.quiet && source.success ? [source.data] : [];
       }),
-      writer: writerFor(env, cfg),
+      writer: sharedWriter(writerFor(env, cfg), d1WriteupStore(env.DB), job.date),
       ...(dense ? { embeddings: dense } : {}),
       lookups: {
-        authorTalks: (pick) => findAuthorTalks(ctx, pick),
-        discussion: (pick) => findDiscussion(ctx, pick),
-        // once per distinct pick: the D1 cache is shared by every reader's build job
+        authorTalks: async (pick) => (await pickLookups(env, job.date, ctx, pick)).talks,
+        discussion: async (pick) => (await pickLookups(env, job.date, ctx, pick)).discussion,
+        // once per distinct pick: the D1 cache is shared by every reader's build job, and the
+        // isolate keeps what it read for the next readers of its batch
         paper: (pick) =>
-          readPaper(pick, {
-            fetch: ctx.fetch,
-            eprintUrl: ctx.config.arxivEprintUrl,
-            htmlUrl: ctx.config.arxivHtmlUrl,
-            cache: d1PaperCache(env.DB, () => now),
-            userAgent: ctx.config.userAgent,
-            clock: () => performance.now(),
-          }),
+          memoPerIsolate(paperMemo, `${job.date}|${pick.id}`, () =>
+            readPaper(pick, {
+              fetch: ctx.fetch,
+              eprintUrl: ctx.config.arxivEprintUrl,
+              htmlUrl: ctx.config.arxivHtmlUrl,
+              cache: d1PaperCache(env.DB, () => now),
+              userAgent: ctx.config.userAgent,
+              clock: () => performance.now(),
+            }),
+          ),
       },
     });
     if (await insertIssue(env.DB, composed.issue)) {
@@ -221,6 +306,12 @@ export async function buildReaderIssue(
     }
   }
   if (status === "existed") shown = await shownIn(env.DB, job.readerId, job.date);
+  // The reader's categories and liked papers, mirrored for the next morning's single gathering.
+  const [profile, liked] = await Promise.all([reader.getProfile(), reader.likedIds()]);
+  await setGatherHints(env.DB, job.readerId, {
+    ...(profile ? { categories: profile.categories } : {}),
+    liked,
+  });
   await reader.markSeen(
     shown.map((c) => ({ keys: identityKeys(c), date: job.date, title: c.title, summary: c.summary })),
   );

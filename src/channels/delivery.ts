@@ -96,6 +96,17 @@ export interface DeliveryLinks {
   feedback(readerId: string, date: string, itemId: string, vote: "up" | "down"): Promise<string>;
   /** The free-text feedback form of one issue, if the site has one. */
   note?(readerId: string, date: string): Promise<string>;
+  /**
+   * The reader's own links: its page (`/me/…`), the issue's private web page, and whether its
+   * issues carry feedback links at all (the public reader's do not: only the editor steers it).
+   */
+  reader?(readerId: string, date: string): Promise<ReaderLinks>;
+}
+
+export interface ReaderLinks {
+  meUrl?: string;
+  webUrl?: string;
+  votes: boolean;
 }
 
 export interface DeliveryDeps {
@@ -159,6 +170,7 @@ class IssueCache {
   private readonly telegram = new Map<string, TelegramMessage[]>();
   private readonly notes = new Map<string, Promise<string | undefined>>();
   private readonly emails = new Map<string, Promise<RenderedEmail>>();
+  private readonly readers = new Map<string, Promise<ReaderLinks>>();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
@@ -172,11 +184,24 @@ class IssueCache {
     return hit;
   }
 
+  readerLinks(issue: Issue): Promise<ReaderLinks> {
+    const key = `${issue.readerId}|${issue.date}`;
+    let hit = this.readers.get(key);
+    if (!hit) {
+      hit = this.deps.links.reader
+        ? this.deps.links.reader(issue.readerId, issue.date)
+        : Promise.resolve({ votes: true });
+      this.readers.set(key, hit);
+    }
+    return hit;
+  }
+
   feedbackLinks(issue: Issue): Promise<Map<string, { up: string; down: string }>> {
     const key = `${issue.readerId}|${issue.date}`;
     let hit = this.feedback.get(key);
     if (!hit) {
       hit = (async () => {
+        if (!(await this.readerLinks(issue)).votes) return new Map();
         const entries = await Promise.all(
           issue.items.map(async (item) => {
             const [up, down] = await Promise.all([
@@ -197,9 +222,10 @@ class IssueCache {
     const key = `${issue.readerId}|${issue.date}`;
     let hit = this.notes.get(key);
     if (!hit) {
-      hit = this.deps.links.note
-        ? this.deps.links.note(issue.readerId, issue.date)
-        : Promise.resolve(undefined);
+      hit = (async () =>
+        this.deps.links.note && (await this.readerLinks(issue)).votes
+          ? this.deps.links.note(issue.readerId, issue.date)
+          : undefined)();
       this.notes.set(key, hit);
     }
     return hit;
@@ -212,8 +238,11 @@ class IssueCache {
     if (!hit) {
       hit = (async () => {
         const noteUrl = await this.noteUrl(issue);
+        const { meUrl, webUrl } = await this.readerLinks(issue);
         return renderEmail(issue, {
           siteUrl: this.deps.siteUrl,
+          ...(meUrl ? { meUrl } : {}),
+          ...(webUrl ? { webUrl } : {}),
           unsubscribeUrl: UNSUBSCRIBE_PLACEHOLDER,
           feedbackLinks: await this.feedbackLinks(issue),
           ...(noteUrl ? { noteUrl } : {}),
@@ -224,11 +253,16 @@ class IssueCache {
     return hit;
   }
 
-  telegramMessages(issue: Issue): TelegramMessage[] {
+  async telegramMessages(issue: Issue): Promise<TelegramMessage[]> {
     const key = `${issue.readerId}|${issue.date}`;
     let hit = this.telegram.get(key);
     if (!hit) {
-      hit = renderTelegram(issue, { siteUrl: this.deps.siteUrl });
+      const { meUrl, webUrl } = await this.readerLinks(issue);
+      hit = renderTelegram(issue, {
+        siteUrl: this.deps.siteUrl,
+        ...(meUrl ? { meUrl } : {}),
+        ...(webUrl ? { webUrl } : {}),
+      });
       this.telegram.set(key, hit);
     }
     return hit;
@@ -310,7 +344,7 @@ export async function deliverOne(
       providerId = sent.id;
     } else {
       if (!deps.telegram) return await transient(new Error("TELEGRAM_BOT_TOKEN is not configured"), 300);
-      const messages = cache.telegramMessages(issue);
+      const messages = await cache.telegramMessages(issue);
       const lastId = await sendTelegramIssue(
         deps.telegram,
         recipient.address,

@@ -20,6 +20,10 @@ export interface EmailContext {
   /** Optional: the free-text feedback form and the standing-rules page of this reader. */
   noteUrl?: string;
   rulesUrl?: string;
+  /** The issue's web page; a subscriber's is private (default: the public archive's page). */
+  webUrl?: string;
+  /** The reader's own page (`/me/<signed token>`). */
+  meUrl?: string;
 }
 
 export interface RenderedEmail {
@@ -236,10 +240,11 @@ function textBody(issue: Issue, ctx: EmailContext): string {
  * holding the web link and the unsubscribe link; the HTML part marks its chrome `data-chrome`.
  */
 export function renderEmail(issue: Issue, ctx: EmailContext): RenderedEmail {
-  const webUrl = issueUrl(ctx.siteUrl, issue.date);
+  const webUrl = ctx.webUrl ?? issueUrl(ctx.siteUrl, issue.date);
   const feedbackHtml = [
     ...(ctx.noteUrl ? [a(ctx.noteUrl, "Send a note to the editor")] : []),
     ...(ctx.rulesUrl ? [a(ctx.rulesUrl, "Your standing rules")] : []),
+    ...(ctx.meUrl ? [a(ctx.meUrl, "Your page: interests, feedback, pause, export, delete")] : []),
   ].join(" · ");
   const footerHtml = `${feedbackHtml ? `${feedbackHtml}<br>` : ""}You get this because you subscribed to Daily Feed.<br>
 ${a(webUrl, "Read on the web")} · ${a(`${ctx.siteUrl}/issues`, "Archive")} · ${a(ctx.unsubscribeUrl, "Unsubscribe")}`;
@@ -252,7 +257,7 @@ ${a(webUrl, "Read on the web")} · ${a(`${ctx.siteUrl}/issues`, "Archive")} · $
   const text = `${textBody(issue, ctx)}
 
 -- 
-${ctx.noteUrl ? `Send a note to the editor: ${ctx.noteUrl}\n` : ""}${ctx.rulesUrl ? `Your standing rules: ${ctx.rulesUrl}\n` : ""}You get this because you subscribed to Daily Feed.
+${ctx.noteUrl ? `Send a note to the editor: ${ctx.noteUrl}\n` : ""}${ctx.rulesUrl ? `Your standing rules: ${ctx.rulesUrl}\n` : ""}${ctx.meUrl ? `Your page (interests, feedback, pause, export, delete): ${ctx.meUrl}\n` : ""}You get this because you subscribed to Daily Feed.
 Read on the web: ${webUrl}
 Unsubscribe: ${ctx.unsubscribeUrl}
 `;

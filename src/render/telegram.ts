@@ -15,6 +15,10 @@ import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./
 
 export interface TelegramContext {
   siteUrl: string;
+  /** The issue's web page; a subscriber's is private (default: the public archive's page). */
+  webUrl?: string;
+  /** The reader's own page (`/me/<signed token>`). */
+  meUrl?: string;
   /** Longest message text; Telegram's limit unless a test wants a smaller one. */
   maxChars?: number;
 }
@@ -202,7 +206,11 @@ function keyboardFor(issue: Issue, itemIndexes: number[]): InlineKeyboardMarkup 
  */
 export function renderTelegram(issue: Issue, ctx: TelegramContext): TelegramMessage[] {
   const max = ctx.maxChars ?? TELEGRAM_LIMITS.messageChars;
-  const blocks = blocksOf(issue).flatMap((b) => splitBlock(b, max));
+  // The reader's own page is chrome, not content: it closes the last message.
+  const chrome: Block[] = ctx.meUrl
+    ? [{ text: `${link(ctx.meUrl, "Your page")}: interests, feedback, rules, pause, export, delete.` }]
+    : [];
+  const blocks = [...blocksOf(issue), ...chrome].flatMap((b) => splitBlock(b, max));
   const messages: { text: string; items: number[] }[] = [];
   let current: { text: string; items: number[] } | undefined;
   for (const block of blocks) {
@@ -220,14 +228,13 @@ export function renderTelegram(issue: Issue, ctx: TelegramContext): TelegramMess
   messages.forEach((m, i) => {
     m.items = m.items.filter((item) => !messages.slice(i + 1).some((later) => later.items.includes(item)));
   });
-  const webUrl = `${ctx.siteUrl}/issues/${issue.date}`;
+  const webUrl = ctx.webUrl ?? `${ctx.siteUrl}/issues/${issue.date}`;
   return messages.map((m, i) => {
     const keyboard = keyboardFor(issue, m.items);
     // A link button only for a public https site: Telegram rejects buttons that point at localhost.
+    const last = i === messages.length - 1;
     const webRow: InlineKeyboardButton[][] =
-      i === messages.length - 1 && webUrl.startsWith("https://")
-        ? [[{ text: "Read on the web", url: webUrl }]]
-        : [];
+      last && webUrl.startsWith("https://") ? [[{ text: "Read on the web", url: webUrl }]] : [];
     const rows = [...(keyboard?.inline_keyboard ?? []), ...webRow];
     return {
       text: m.text,

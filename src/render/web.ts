@@ -21,6 +21,11 @@ export interface WebContext {
   /** Neighbouring issues for the page's navigation. */
   previous?: string;
   next?: string;
+  /**
+   * A subscriber's private issue: its pages live under `basePath` (`/r/<slug>/issues`), carry
+   * `noindex`, link to the reader's own page, and show no sign-up form.
+   */
+  private?: { basePath: string; meUrl?: string; feedUrl: string };
 }
 
 /** Which GPU demonstration an item gets, from its topic tags. */
@@ -87,16 +92,23 @@ ${rules.length > 0 ? html`<p><strong>${SECTION.rules}</strong></p><ul>${rules.ma
 /** The public page of one issue: readable without JavaScript, math typeset server-side by KaTeX. */
 export async function renderIssuePage(issue: Issue, ctx: WebContext): Promise<string> {
   const hasGpu = issue.items.some((i) => gpuKindOf(i) !== undefined);
-  const nav = html`<nav class="meta" data-chrome>${ctx.previous ? html`<a href="/issues/${ctx.previous}">← ${ctx.previous}</a> ` : ""}
-<a href="/issues/${issue.date}.md">Markdown</a> · <a href="/issues/${issue.date}.json">JSON</a>
-${ctx.next ? html` <a href="/issues/${ctx.next}">${ctx.next} →</a>` : ""}</nav>`;
+  const base = ctx.private?.basePath ?? "/issues";
+  const nav = html`<nav class="meta" data-chrome>${ctx.previous ? html`<a href="${base}/${ctx.previous}">← ${ctx.previous}</a> ` : ""}
+<a href="${base}/${issue.date}.md">Markdown</a> · <a href="${base}/${issue.date}.json">JSON</a>
+${ctx.next ? html` <a href="${base}/${ctx.next}">${ctx.next} →</a>` : ""}</nav>`;
+  const own = ctx.private
+    ? html`<p class="meta" data-chrome>Your own issue: this page is private to you.${
+        ctx.private.meUrl ? html` <a href="${ctx.private.meUrl}">Your page</a> ·` : ""
+      } <a href="${ctx.private.feedUrl}">Your Atom feed</a></p>`
+    : subscribeForm();
   const page = layout({
     title: issue.title,
     description: issue.summary,
     siteUrl: ctx.siteUrl,
-    path: `/issues/${issue.date}`,
+    path: `${base}/${issue.date}`,
     head: html`<link rel="stylesheet" href="/katex/katex.min.css">${hasGpu ? raw(gpuPageAssets()) : ""}`,
-    body: html`${nav}${issueContent(issue, ctx)}${subscribeForm()}`,
+    body: html`${nav}${issueContent(issue, ctx)}${own}`,
+    ...(ctx.private ? { noindex: true } : {}),
   });
   return String(await page);
 }

@@ -231,7 +231,11 @@ function scoreOne(run: Run, c: Candidate, i: number, d: number): ScoredCandidate
       inCategories.length === 0 ? undefined : inCategories[0] === c.categories[0] ? "primary" : "other",
     lenses: lenses.length,
     preferredTopic: tags.some((t) => run.preferred.has(t)),
-    foreignArchive: archives.length > 0 && !archives.some((a) => reader.archives.has(a)),
+    // A reader who named no categories has no archive it never reads.
+    foreignArchive:
+      reader.archives.size > 0 && archives.length > 0 && !archives.some((a) => reader.archives.has(a)),
+    hasReferences: nReferences > 0,
+    hasLiked: nLiked > 0,
     alreadyKnown: knownRef ? "reference" : nearRef ? "near-reference" : undefined,
   });
 

@@ -118,6 +118,9 @@ export interface Evidence {
   foreignArchive: boolean;
   /** Whether it is one of the reader's reference papers, or a near copy of one. */
   alreadyKnown: "reference" | "near-reference" | undefined;
+  /** Whether the reader has reference papers and liked items at all (a new reader has neither). */
+  hasReferences: boolean;
+  hasLiked: boolean;
 }
 
 /** Relevance in [0, 1]: the weighted evidence, then the multipliers for what the reader already has. */
@@ -133,6 +136,10 @@ export function relevanceOf(e: Evidence): number {
     (e.category === "primary" ? W.primaryCategory : e.category === "other" ? W.otherCategory : 0) +
     Math.min(W.lensesMax, W.lens * e.lenses) +
     (e.preferredTopic ? W.preferredTopic : 0);
+  // A new reader has no known papers or ratings yet: the weight those carry is spread over what it
+  // does have, so that its first issue is held to the same bar as an established reader's.
+  const absent = (e.hasReferences ? 0 : W.reference) + (e.hasLiked ? 0 : W.liked);
+  if (absent > 0) relevance /= 1 - absent;
   if (e.foreignArchive) relevance *= W.foreignArchive;
   if (e.alreadyKnown === "reference") relevance *= W.knownReference;
   else if (e.alreadyKnown === "near-reference") relevance *= W.nearReference;

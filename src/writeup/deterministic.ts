@@ -53,6 +53,16 @@ function writePaper(input: WriteInput): Writeup {
   };
 }
 
+/**
+ * "Why it matches" alone, for one reader: the part of a write-up that is per reader, so that the
+ * other fields can be written once per candidate and day and shared (src/writeup/shared.ts).
+ */
+export function whyItMatchesFor(input: WriteInput): string {
+  // A tool's write-up is a few string operations; a paper's analysis is the costly part, done alone.
+  if (input.candidate.kind === "tool") return writeTool(input).whyItMatches;
+  return whyItMatchesOf(analyze(input.candidate), input.explanation, input.profile);
+}
+
 /** Writes Intuition, Concrete punch, Significance and Why it matches from the abstract, and the paper's source when it was read. */
 export const deterministicWriter: Writer = {
   name: "deterministic",

@@ -13,7 +13,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { insertIssue } from "../../d1/issues";
 import { pendingDeliveries, seedDeliveries } from "../../d1/ledger";
-import { findSubscription } from "../../d1/subscriptions";
+import { readerOfEmail } from "../../d1/readers";
+import { findSubscription, type Subscription } from "../../d1/subscriptions";
 import type { DeliveryMessage } from "../../src/channels/delivery";
 import { Issue } from "../../src/issue";
 import worker from "../../workers/index";
@@ -60,14 +61,25 @@ async function waitForMail(address: string, count: number, timeoutMs = 5000): Pr
   }
 }
 
-function issueFor(date: string): Issue {
-  return Issue.parse({ ...example, date, title: `Daily Feed - ${date}` });
+/** Every sign-up is a reader of its own: the reader id behind `address`. */
+async function readerIdOf(address: string): Promise<string> {
+  const reader = await readerOfEmail(testEnv.DB, address);
+  if (!reader) throw new Error(`no reader for ${address}`);
+  return reader.id;
 }
 
-/** Runs the day's delivery the way the queue does: seed the ledger, one message per pending row. */
-async function deliverDay(date: string): Promise<ReturnType<typeof getQueueResult>> {
-  await seedDeliveries(testEnv.DB, "demo", date, new Date());
-  const pending = await pendingDeliveries(testEnv.DB, "demo", date, null, 1000);
+async function subscriptionOf(address: string): Promise<Subscription | null> {
+  return findSubscription(testEnv.DB, await readerIdOf(address), "email", address);
+}
+
+function issueFor(readerId: string, date: string): Issue {
+  return Issue.parse({ ...example, readerId, date, title: `Daily Feed - ${date}` });
+}
+
+/** Runs the reader's delivery of the day the way the queue does: seed the ledger, one message per pending row. */
+async function deliverDay(readerId: string, date: string): Promise<ReturnType<typeof getQueueResult>> {
+  await seedDeliveries(testEnv.DB, readerId, date, new Date());
+  const pending = await pendingDeliveries(testEnv.DB, readerId, date, null, 1000);
   const batch = createMessageBatch<DeliveryMessage>(
     "daily-feed-delivery",
     pending.map((k, i) => ({
@@ -96,7 +108,7 @@ describe("email subscription over SMTP", () => {
     const signup = await request("/subscribe", subscribeForm(address, "198.51.100.1"));
     expect(signup.status).toBe(202);
     expect(await signup.text()).toContain("Check your inbox");
-    expect((await findSubscription(testEnv.DB, "demo", "email", address))?.status).toBe("pending");
+    expect((await subscriptionOf(address))?.status).toBe("pending");
 
     const [confirmation] = await waitForMail(address, 1);
     expect(confirmation, "confirmation mail received by the SMTP server").toBeDefined();
@@ -109,16 +121,17 @@ describe("email subscription over SMTP", () => {
     expect(link, "confirm link in the text part").toBeDefined();
 
     // Nothing is delivered while the subscription is unconfirmed.
-    await insertIssue(testEnv.DB, issueFor("2026-02-13"));
-    await deliverDay("2026-02-13");
+    const readerId = await readerIdOf(address);
+    await insertIssue(testEnv.DB, issueFor(readerId, "2026-02-13"));
+    await deliverDay(readerId, "2026-02-13");
     expect(await mailTo(address)).toHaveLength(1);
 
     const confirmed = await request(link ?? "");
     expect(confirmed.status).toBe(200);
     expect(await confirmed.text()).toContain("You are subscribed");
-    expect((await findSubscription(testEnv.DB, "demo", "email", address))?.status).toBe("active");
+    expect((await subscriptionOf(address))?.status).toBe("active");
 
-    const result = await deliverDay("2026-02-13");
+    const result = await deliverDay(readerId, "2026-02-13");
     expect(result.explicitAcks).toHaveLength(1);
     const mails = await waitForMail(address, 2);
     expect(mails).toHaveLength(2);
@@ -146,8 +159,9 @@ describe("email subscription over SMTP", () => {
     )?.[1];
     expect((await request(link ?? "")).status).toBe(200);
 
-    await insertIssue(testEnv.DB, issueFor("2026-02-14"));
-    await deliverDay("2026-02-14");
+    const readerId = await readerIdOf(address);
+    await insertIssue(testEnv.DB, issueFor(readerId, "2026-02-14"));
+    await deliverDay(readerId, "2026-02-14");
     const [, issueMail] = await waitForMail(address, 2);
     const header = parseMime(issueMail?.raw ?? "").headers.get("list-unsubscribe") ?? "";
     const oneClick = /<https:\/\/feed\.example(\/unsubscribe\/[\w.-]+)>/.exec(header)?.[1];
@@ -160,10 +174,10 @@ describe("email subscription over SMTP", () => {
       body: "List-Unsubscribe=One-Click",
     });
     expect(res.status).toBe(200);
-    expect((await findSubscription(testEnv.DB, "demo", "email", address))?.status).toBe("unsubscribed");
+    expect((await subscriptionOf(address))?.status).toBe("unsubscribed");
 
-    await insertIssue(testEnv.DB, issueFor("2026-02-15"));
-    await deliverDay("2026-02-15");
+    await insertIssue(testEnv.DB, issueFor(readerId, "2026-02-15"));
+    await deliverDay(readerId, "2026-02-15");
     await new Promise((r) => setTimeout(r, 200));
     expect(await mailTo(address)).toHaveLength(2);
   });
@@ -178,6 +192,6 @@ describe("email subscription over SMTP", () => {
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: { code: "mail_failed" } });
     expect(await mailTo(address)).toHaveLength(0);
-    expect((await findSubscription(testEnv.DB, "demo", "email", address))?.status).toBe("pending");
+    expect((await subscriptionOf(address))?.status).toBe("pending");
   });
 });

@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { insertIssue } from "../../d1/issues";
-import { ensureReader } from "../../d1/readers";
+import { readerOfChat } from "../../d1/readers";
 import { findSubscription } from "../../d1/subscriptions";
 import { Issue } from "../../src/issue";
 import { renderTelegram, voteCallbackData } from "../../src/render/telegram";
@@ -43,12 +43,26 @@ afterEach(() => {
 });
 
 let updateId = 1000;
-let readerSeq = 0;
+let chatSeq = 0;
 
-/** A public reader of its own per test, so D1 rows and the Durable Object do not leak between tests. */
-function readerEnv(): { bindings: Env; readerId: string } {
-  const readerId = `tg-reader-${++readerSeq}-${Date.now()}`;
-  return { bindings: { ...env, PUBLIC_READER: readerId } as Env, readerId };
+/** A chat of its own per test: each chat is a reader, so nothing leaks between tests. */
+function readerEnv(): { bindings: Env; chat: number } {
+  return { bindings: env, chat: 500_000 + ++chatSeq };
+}
+
+/** The reader the chat became (after /subscribe), and its Durable Object. */
+async function readerOf(chat: number) {
+  const reader = await readerOfChat(env.DB, String(chat));
+  if (!reader) throw new Error(`chat ${chat} has no reader`);
+  return { id: reader.id, state: env.READER_STATE.getByName(reader.id) };
+}
+
+/** A chat that subscribed and gave its interests. */
+async function subscribed(bindings: Env, chat: number, interests = "Optimal transport and Sinkhorn") {
+  await post(bindings, message("/subscribe", chat));
+  await post(bindings, message(interests, chat));
+  calls = [];
+  return readerOf(chat);
 }
 
 async function post(bindings: Env, body: unknown, secret: string | null = SECRET): Promise<Response> {
@@ -99,7 +113,6 @@ function sentTexts(): string[] {
 }
 
 async function storeIssue(readerId: string): Promise<Issue> {
-  await ensureReader(env.DB, readerId, readerId, new Date());
   const issue = Issue.parse({ ...example, readerId });
   await insertIssue(env.DB, issue);
   return issue;
@@ -114,11 +127,11 @@ describe("webhook security", () => {
   });
 
   it("rejects a wrong secret with 403 and does nothing", async () => {
-    const { bindings, readerId } = readerEnv();
-    const res = await post(bindings, message("/start"), "test_webhook_secreT");
+    const { bindings, chat } = readerEnv();
+    const res = await post(bindings, message("/start", chat), "test_webhook_secreT");
     expect(res.status).toBe(403);
     expect(calls).toHaveLength(0);
-    expect(await findSubscription(env.DB, readerId, "telegram", "275808073")).toBeNull();
+    expect(await readerOfChat(env.DB, String(chat))).toBeNull();
   });
 
   it("accepts the right secret with 200", async () => {
@@ -149,53 +162,106 @@ describe("webhook security", () => {
 });
 
 describe("commands", () => {
-  it("/start subscribes the chat to the public issue and explains the commands", async () => {
-    const { bindings, readerId } = readerEnv();
-    await post(bindings, message("/start"));
-    expect((await findSubscription(env.DB, readerId, "telegram", "275808073"))?.status).toBe("active");
-    expect(sentTexts()[0]).toContain("Subscribed");
+  it("/start makes the chat a reader of its own and asks for its interests in the chat", async () => {
+    const { bindings, chat } = readerEnv();
+    await post(bindings, message("/start", chat));
+    const { id, state } = await readerOf(chat);
+    expect((await findSubscription(env.DB, id, "telegram", String(chat)))?.status).toBe("active");
     expect(sentTexts()[0]).toContain("/today");
+    expect(sentTexts()[0]).toContain("one per line");
+    expect(await state.getConversation()).toBe("interests");
+    expect(await state.getProfile()).toBeNull();
+
+    await post(bindings, message("no", chat));
+    expect(sentTexts()[1]).toContain("3–300 characters");
+    expect(await state.getProfile()).toBeNull();
+
+    await post(bindings, message("Black hole mergers\nDark matter in galaxies", chat));
+    expect((await state.getProfile())?.interests).toEqual(["Black hole mergers", "Dark matter in galaxies"]);
+    expect(await state.getConversation()).toBeNull();
+    expect(sentTexts()[2]).toContain("Saved 2 interests");
+    // Another chat is another reader.
+    const other = readerEnv();
+    await post(bindings, message("/start", other.chat));
+    expect((await readerOf(other.chat)).id).not.toBe(id);
+  });
+
+  it("/skip starts the reader from the public reader's profile", async () => {
+    const { bindings, chat } = readerEnv();
+    await post(bindings, message("/subscribe", chat));
+    await post(bindings, message("/skip", chat));
+    const { state } = await readerOf(chat);
+    const publicProfile = await env.READER_STATE.getByName("demo").getProfile();
+    expect((await state.getProfile())?.interests).toEqual(publicProfile?.interests);
+  });
+
+  it("/interests shows the chat's interests and replaces them, for that chat only", async () => {
+    const { bindings, chat } = readerEnv();
+    const other = readerEnv();
+    const a = await subscribed(bindings, chat, "Optimal transport");
+    const b = await subscribed(bindings, other.chat, "Optimal transport");
+    await post(bindings, message("/interests", chat));
+    expect(sentTexts()[0]).toContain("Optimal transport");
+    await post(bindings, message("Protein folding\nGenome assembly", chat));
+    expect((await a.state.getProfile())?.interests).toEqual(["Protein folding", "Genome assembly"]);
+    await post(bindings, message("/interests Single-cell sequencing", chat));
+    expect((await a.state.getProfile())?.interests).toEqual(["Single-cell sequencing"]);
+    expect((await b.state.getProfile())?.interests).toEqual(["Optimal transport"]);
   });
 
   it("/subscribe and /stop turn the daily issue on and off", async () => {
-    const { bindings, readerId } = readerEnv();
-    await post(bindings, message("/subscribe@DailyFeedBot"));
-    expect((await findSubscription(env.DB, readerId, "telegram", "275808073"))?.status).toBe("active");
-    await post(bindings, message("/subscribe"));
-    expect(sentTexts()[1]).toContain("subscribed already");
-    await post(bindings, message("/stop"));
-    expect((await findSubscription(env.DB, readerId, "telegram", "275808073"))?.status).toBe("unsubscribed");
-    expect(sentTexts()[2]).toContain("Unsubscribed");
+    const { bindings, chat } = readerEnv();
+    const { id } = await subscribed(bindings, chat);
+    expect((await findSubscription(env.DB, id, "telegram", String(chat)))?.status).toBe("active");
+    await post(bindings, message("/subscribe@DailyFeedBot", chat));
+    expect(sentTexts()[0]).toContain("subscribed already");
+    await post(bindings, message("/stop", chat));
+    expect((await findSubscription(env.DB, id, "telegram", String(chat)))?.status).toBe("unsubscribed");
+    expect(sentTexts()[1]).toContain("Unsubscribed");
   });
 
-  it("/today sends the latest issue as HTML messages with vote buttons", async () => {
-    const { bindings, readerId } = readerEnv();
-    const issue = await storeIssue(readerId);
-    await post(bindings, message("/today"));
-    const expected = renderTelegram(issue, { siteUrl: "https://feed.example" });
+  it("/today sends the chat's own latest issue with vote buttons and its private links", async () => {
+    const { bindings, chat } = readerEnv();
+    const { id } = await subscribed(bindings, chat);
+    const issue = await storeIssue(id);
+    await post(bindings, message("/today", chat));
     const sends = calls.filter((c) => c.method === "sendMessage");
-    expect(sends.map((c) => c.body.text)).toEqual(expected.map((m) => m.text));
-    expect(sends.every((c) => c.body.parse_mode === "HTML" && c.body.chat_id === "275808073")).toBe(true);
+    expect(sends.length).toBeGreaterThan(1);
+    expect(sends.every((c) => c.body.parse_mode === "HTML" && c.body.chat_id === String(chat))).toBe(true);
     expect(JSON.stringify(sends[0]?.body.reply_markup)).toContain(voteCallbackData(issue.date, 0, "up"));
+    const last = JSON.stringify(sends.at(-1)?.body);
+    expect(last).toContain("https://feed.example/me/");
+    expect(last).toMatch(/https:\/\/feed\.example\/r\/[0-9a-f]{32}\/issues\/2026-02-13/);
+    expect(sends.map((c) => c.body.text).join("")).toContain(
+      renderTelegram(issue, { siteUrl: "https://feed.example" })[0]?.text ?? "?",
+    );
   });
 
-  it("/today says so when there is no issue yet", async () => {
-    const { bindings } = readerEnv();
-    await post(bindings, message("/today"));
+  it("/today says so when there is no issue yet; a chat that never subscribed is told how", async () => {
+    const { bindings, chat } = readerEnv();
+    await post(bindings, message("/today", chat));
+    expect(sentTexts()).toEqual([expect.stringContaining("/subscribe")]);
+    calls = [];
+    await subscribed(bindings, chat);
+    await post(bindings, message("/today", chat));
     expect(sentTexts()).toEqual([expect.stringContaining("No issue yet")]);
   });
 
-  it("/archive links recent issues", async () => {
-    const { bindings, readerId } = readerEnv();
-    await storeIssue(readerId);
-    await post(bindings, message("/archive"));
-    expect(sentTexts()[0]).toContain('<a href="https://feed.example/issues/2026-02-13">2026-02-13</a>');
+  it("/archive links the chat's own recent issues at their private addresses", async () => {
+    const { bindings, chat } = readerEnv();
+    const { id } = await subscribed(bindings, chat);
+    await storeIssue(id);
+    await post(bindings, message("/archive", chat));
+    expect(sentTexts()[0]).toMatch(
+      /<a href="https:\/\/feed\.example\/r\/[0-9a-f]{32}\/issues\/2026-02-13">2026-02-13<\/a>/,
+    );
   });
 
-  it("/feedback records the note with the reader and reports the standing rules it produced", async () => {
-    const { bindings, readerId } = readerEnv();
-    await post(bindings, message("/feedback YouTube videos should be included, 1-2 per day"));
-    const feedback = await env.READER_STATE.getByName(readerId).listFeedback();
+  it("/feedback records the note with the chat's reader and reports the standing rules it produced", async () => {
+    const { bindings, chat } = readerEnv();
+    const { state } = await subscribed(bindings, chat);
+    await post(bindings, message("/feedback YouTube videos should be included, 1-2 per day", chat));
+    const feedback = await state.listFeedback();
     expect(feedback).toEqual([
       expect.objectContaining({
         kind: "text",
@@ -203,28 +269,32 @@ describe("commands", () => {
         text: "YouTube videos should be included, 1-2 per day",
       }),
     ]);
-    const rules = await env.READER_STATE.getByName(readerId).listRules();
+    const rules = await state.listRules();
     expect(rules.length).toBeGreaterThan(0);
     expect(sentTexts()[0]).toContain("Thanks");
     expect(sentTexts()[0]).toContain(rules[0]?.text.replace(/&/g, "&amp;") ?? "?");
+    expect(await env.READER_STATE.getByName("demo").listFeedback()).not.toContainEqual(
+      expect.objectContaining({ text: "YouTube videos should be included, 1-2 per day" }),
+    );
   });
 
   it("/feedback without text explains how to use it and records nothing", async () => {
-    const { bindings, readerId } = readerEnv();
-    await post(bindings, message("/feedback"));
+    const { bindings, chat } = readerEnv();
+    const { state } = await subscribed(bindings, chat);
+    await post(bindings, message("/feedback", chat));
     expect(sentTexts()[0]).toContain("/feedback more talks");
-    expect(await env.READER_STATE.getByName(readerId).listFeedback()).toEqual([]);
+    expect(await state.listFeedback()).toEqual([]);
   });
 
-  it("/rules lists the standing rules with a remove button each, and a press removes one", async () => {
-    const { bindings, readerId } = readerEnv();
-    const reader = env.READER_STATE.getByName(readerId);
+  it("/rules lists the chat's standing rules with a remove button each, and a press removes one", async () => {
+    const { bindings, chat } = readerEnv();
+    const { state: reader } = await subscribed(bindings, chat);
     const keep = await reader.addRule({
       text: "Both delivery channels must push identical content.",
       constrains: "channels.identical",
     });
     const drop = await reader.addRule({ text: "No videos.", constrains: "videos.max", params: { max: 0 } });
-    await post(bindings, message("/rules"));
+    await post(bindings, message("/rules", chat));
     const listing = calls.find((c) => c.method === "sendMessage");
     expect(String(listing?.body.text)).toContain("No videos.");
     const markup = listing?.body.reply_markup as
@@ -234,43 +304,54 @@ describe("commands", () => {
     expect(buttons.map((b) => b.callback_data)).toEqual([`r|x|${keep.id}`, `r|x|${drop.id}`]);
 
     calls = [];
-    await post(bindings, callback(`r|x|${drop.id}`));
+    await post(bindings, callback(`r|x|${drop.id}`, chat));
     expect((await reader.listRules()).map((r) => r.id)).toEqual([keep.id]);
     expect(calls.find((c) => c.method === "answerCallbackQuery")?.body).toMatchObject({
       text: "Rule removed.",
     });
     const edited = calls.find((c) => c.method === "editMessageText");
-    expect(edited?.body).toMatchObject({ chat_id: 275808073, message_id: 2746 });
+    expect(edited?.body).toMatchObject({ chat_id: chat, message_id: 2746 });
     expect(String(edited?.body.text)).not.toContain("No videos.");
   });
 
-  it("lets only the editor chats remove rules once TELEGRAM_EDITOR_CHAT_IDS is set", async () => {
-    const { bindings: base, readerId } = readerEnv();
-    const bindings = { ...base, TELEGRAM_EDITOR_CHAT_IDS: "42" } as Env;
-    const reader = env.READER_STATE.getByName(readerId);
-    const rule = await reader.addRule({ text: "No videos.", constrains: "videos.max", params: { max: 0 } });
-    await post(bindings, message("/rules"));
+  it("only editor chats (TELEGRAM_EDITOR_CHAT_IDS) change the public reader, with /editor", async () => {
+    const { chat } = readerEnv();
+    const bindings = { ...env, TELEGRAM_EDITOR_CHAT_IDS: "42" } as Env;
+    const publicReader = env.READER_STATE.getByName("demo");
+    const before = await publicReader.listRules();
+    await post(bindings, message("/editor No videos.", chat));
+    expect(sentTexts()[0]).toContain("Only the feed's editor");
+    const rule = before[0];
+    if (rule) {
+      await post(bindings, callback(`r|p|${rule.id}`, chat));
+      expect(String(calls.find((c) => c.method === "answerCallbackQuery")?.body.text)).toContain(
+        "Only the feed's editor",
+      );
+    }
+    expect(await publicReader.listRules()).toEqual(before);
+
+    calls = [];
+    await post(bindings, message("/editor rules", 42));
     const listing = calls.find((c) => c.method === "sendMessage");
-    expect(String(listing?.body.text)).toContain("No videos.");
-    expect(listing?.body.reply_markup).toBeUndefined();
-
-    calls = [];
-    await post(bindings, callback(`r|x|${rule.id}`));
-    expect((await reader.listRules()).map((r) => r.id)).toContain(rule.id);
-    expect(String(calls.find((c) => c.method === "answerCallbackQuery")?.body.text)).toContain(
-      "Only the feed's editor",
-    );
-
-    calls = [];
-    await post(bindings, message("/rules", 42));
-    expect(calls.find((c) => c.method === "sendMessage")?.body.reply_markup).toBeDefined();
+    expect(JSON.stringify(listing?.body.reply_markup)).toContain("r|p|");
   });
 
   it("/help lists every command; an unknown command gets the same help", async () => {
-    const { bindings } = readerEnv();
-    await post(bindings, message("/help"));
-    await post(bindings, message("/frobnicate"));
-    for (const command of ["/subscribe", "/stop", "/today", "/archive", "/feedback", "/rules", "/help"]) {
+    const { bindings, chat } = readerEnv();
+    await subscribed(bindings, chat);
+    await post(bindings, message("/help", chat));
+    await post(bindings, message("/frobnicate", chat));
+    for (const command of [
+      "/subscribe",
+      "/interests",
+      "/stop",
+      "/today",
+      "/archive",
+      "/feedback",
+      "/rules",
+      "/me",
+      "/help",
+    ]) {
       expect(sentTexts()[0]).toContain(command);
     }
     expect(sentTexts()[1]).toContain("Unknown command /frobnicate");
@@ -278,11 +359,12 @@ describe("commands", () => {
 });
 
 describe("vote buttons", () => {
-  it("records 👍 for the item under the button and answers the callback", async () => {
-    const { bindings, readerId } = readerEnv();
-    const issue = await storeIssue(readerId);
-    await post(bindings, callback(voteCallbackData(issue.date, 2, "up")));
-    const feedback = await env.READER_STATE.getByName(readerId).listFeedback();
+  it("records 👍 with the chat's own reader for the item under the button and answers the callback", async () => {
+    const { bindings, chat } = readerEnv();
+    const { id, state } = await subscribed(bindings, chat);
+    const issue = await storeIssue(id);
+    await post(bindings, callback(voteCallbackData(issue.date, 2, "up"), chat));
+    const feedback = await state.listFeedback();
     expect(feedback).toEqual([
       expect.objectContaining({
         kind: "rating",
@@ -298,8 +380,9 @@ describe("vote buttons", () => {
   });
 
   it("answers a button for an issue that no longer exists instead of leaving it spinning", async () => {
-    const { bindings } = readerEnv();
-    await post(bindings, callback(voteCallbackData("2020-01-01", 0, "down")));
+    const { bindings, chat } = readerEnv();
+    await subscribed(bindings, chat);
+    await post(bindings, callback(voteCallbackData("2020-01-01", 0, "down"), chat));
     expect(calls.map((c) => c.method)).toEqual(["answerCallbackQuery"]);
     expect(calls[0]?.body.text).toBe("That issue is no longer available.");
   });

@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { listDeadLetters } from "../../d1/dead-letters";
 import { recentRuns } from "../../d1/runs";
+import { readerStateStub } from "../../durable-objects/reader-state";
+import type { Config } from "../../src/config";
 import { IssueDate } from "../../src/issue";
+import { ReaderProfile } from "../../src/profile";
+import type { Bindings } from "../config";
 import { AppError } from "../errors";
 import { factory } from "../factory";
 import { adminAuth } from "../middleware/admin-auth";
@@ -56,4 +60,47 @@ adminRoutes.post("/sweep", async (c) => {
     ...(deadBefore ? { deadBefore: new Date(deadBefore) } : {}),
   });
   return c.json(report);
+});
+
+// --- the public reader: only the editor changes it ---
+
+const NoteRequest = z.object({ text: z.string().trim().min(1).max(4000) });
+
+function publicReader(env: Bindings, config: Config) {
+  return readerStateStub(env.READER_STATE, config.site.publicReader);
+}
+
+/** The public reader's profile, rules and feedback. */
+adminRoutes.get("/public", async (c) => {
+  const state = publicReader(c.env, c.var.config);
+  const [profile, rules, feedback] = await Promise.all([
+    state.getProfile(),
+    state.listRules(),
+    state.listFeedback(),
+  ]);
+  return c.json({ profile, rules, feedback });
+});
+
+/** Replaces the public reader's profile (the public profile JSON format). */
+adminRoutes.put("/public/profile", async (c) => {
+  const parsed = ReaderProfile.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) throw new AppError("bad_request", z.prettifyError(parsed.error));
+  const id = c.var.config.site.publicReader;
+  return c.json(await publicReader(c.env, c.var.config).setProfile({ ...parsed.data, id }));
+});
+
+/** An editor's note to the public reader (it may become standing rules, as for any reader). */
+adminRoutes.post("/public/feedback", async (c) => {
+  const body = NoteRequest.safeParse(await c.req.json().catch(() => undefined));
+  if (!body.success) throw new AppError("bad_request", z.prettifyError(body.error));
+  return c.json(
+    await publicReader(c.env, c.var.config).recordFeedback({ text: body.data.text, channel: "web" }),
+  );
+});
+
+/** Removes one of the public reader's standing rules. */
+adminRoutes.delete("/public/rules/:id", async (c) => {
+  const removed = await publicReader(c.env, c.var.config).removeRule(c.req.param("id"));
+  if (!removed) throw new AppError("not_found", "no such rule");
+  return c.json({ removed: true });
 });

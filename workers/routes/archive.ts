@@ -1,8 +1,5 @@
 import { html } from "hono/html";
 import { getIssue, latestIssue, listIssues, recentIssues } from "../../d1/issues";
-import type { Config } from "../../src/config";
-import { feedbackLink } from "../../src/feedback-links";
-import type { Issue } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
 import { renderAtom } from "../../src/render/atom";
 import { renderMarkdown } from "../../src/render/markdown";
@@ -10,29 +7,14 @@ import { renderArchivePage, renderIssuePage } from "../../src/render/web";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
 
-/** The public archive: HTML pages, Markdown, canonical JSON and the Atom feed of the public reader. */
+/**
+ * The public archive: HTML pages, Markdown, canonical JSON and the Atom feed of the public reader.
+ * Only the editor steers the public reader, so its pages carry no vote, note or rule links for
+ * visitors; they carry the sign-up form instead.
+ */
 export const archiveRoutes = factory.createApp();
 
 const SLUG = /^(?<date>[^.]+)(?:\.(?<ext>md|json))?$/;
-
-async function votesFor(
-  cfg: Config,
-  issue: Issue,
-): Promise<Map<string, { up: string; down: string }> | undefined> {
-  if (!cfg.tokens) return undefined;
-  const { secret } = cfg.tokens;
-  const now = new Date();
-  const links = new Map<string, { up: string; down: string }>();
-  for (const item of issue.items) {
-    const [up, down] = await Promise.all(
-      (["up", "down"] as const).map((v) =>
-        feedbackLink(secret, cfg.site.url, issue.readerId, issue.date, item.candidateId, v, now),
-      ),
-    );
-    if (up && down) links.set(item.candidateId, { up, down });
-  }
-  return links;
-}
 
 archiveRoutes.get("/", async (c) => {
   const cfg = c.var.config;
@@ -40,12 +22,10 @@ archiveRoutes.get("/", async (c) => {
     latestIssue(c.env.DB, cfg.site.publicReader),
     listIssues(c.env.DB, cfg.site.publicReader, 60),
   ]);
-  const feedbackLinks = latest ? await votesFor(cfg, latest) : undefined;
   return c.html(
     await renderArchivePage(list, {
       siteUrl: cfg.site.url,
       ...(latest ? { latest } : {}),
-      ...(feedbackLinks ? { feedbackLinks } : {}),
     }),
   );
 });
@@ -88,11 +68,9 @@ archiveRoutes.get("/issues/:slug", async (c) => {
   const index = all.findIndex((i) => i.date === issue.date);
   const previous = all[index + 1]?.date;
   const next = index > 0 ? all[index - 1]?.date : undefined;
-  const feedbackLinks = await votesFor(cfg, issue);
   return c.html(
     await renderIssuePage(issue, {
       siteUrl: cfg.site.url,
-      ...(feedbackLinks ? { feedbackLinks } : {}),
       ...(previous ? { previous } : {}),
       ...(next ? { next } : {}),
     }),

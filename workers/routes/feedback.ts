@@ -96,6 +96,19 @@ async function openToken<T>(
       }),
     };
   }
+  // The public reader is the editor's: feedback links for it (from before readers were per
+  // subscriber) no longer steer it. The editor uses the admin routes or an editor Telegram chat.
+  if ((parsed.data as { r?: unknown }).r === c.var.config.site.publicReader) {
+    return {
+      ok: false,
+      response: await errorResponse(c, "forbidden", "only the editor changes the public reader", {
+        page: {
+          heading: "Only the editor changes the public issue",
+          body: html`<p>Subscribe with your own interests on <a href="/">the front page</a>: your own issue then learns from your 👍/👎 and notes.</p>`,
+        },
+      }),
+    };
+  }
   return { ok: true, payload: parsed.data, secret };
 }
 

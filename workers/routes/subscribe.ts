@@ -6,12 +6,13 @@
  *   follow GETs and must not unsubscribe anyone;
  * - `POST /unsubscribe/:token` — RFC 8058 one-click (`List-Unsubscribe=One-Click`) and that button:
  *   unsubscribes at once, no login, no confirmation page;
- * Email subscribers read the public reader's issue, like Telegram subscribers.
+ * Every sign-up makes a reader of its own (random id, own Durable Object, own profile from the
+ * interests given, or a copy of the public reader's), created when the opt-in link is clicked.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
-import { ensureReader } from "../../d1/readers";
+import { activateReader, createReader, getReader, readerOfEmail, setPendingProfile } from "../../d1/readers";
 import {
   activateSubscription,
   deactivateSubscription,
@@ -19,9 +20,18 @@ import {
   getSubscription,
   upsertPendingEmail,
 } from "../../d1/subscriptions";
+import { readerStateStub } from "../../durable-objects/reader-state";
 import { confirmUrl, subscriptionOfToken } from "../../src/channels/links";
+import { meLink } from "../../src/feedback-links";
 import { renderConfirmationEmail } from "../../src/render/email";
-import type { AppEnv } from "../config";
+import {
+  isSignupIssue,
+  parseReaderInterests,
+  profileForReader,
+  type ReaderInterests,
+  type SignupIssue,
+} from "../../src/signup";
+import type { AppEnv, Bindings } from "../config";
 import { emailTransport } from "../delivery";
 import { type ErrorCode, errorResponse, wantsJson } from "../errors";
 import { factory } from "../factory";
@@ -44,6 +54,40 @@ const SubscribeRequest = z.object({
   /** Honeypot: hidden on the form, left empty by people. */
   website: z.string().optional(),
 });
+
+/** The reader facts of a sign-up as stored until its confirmation. */
+const PendingProfile = z.object({
+  interests: z.array(z.string()),
+  categories: z.array(z.string()),
+  references: z.array(
+    z.object({ id: z.string().optional(), title: z.string(), summary: z.string().optional() }),
+  ),
+});
+
+/** The sign-up's BibTeX: a file upload (form) or a string (JSON). */
+async function bibtexOf(raw: Record<string, unknown>): Promise<string | SignupIssue | undefined> {
+  const v = raw.bibtex;
+  if (v === undefined || v === null || v === "") return undefined;
+  if (typeof v === "string") return v;
+  if (v instanceof File) {
+    if (v.size === 0) return undefined;
+    if (v.size > 1024 * 1024) return { field: "bibtex", message: "the BibTeX file is larger than 1 MiB" };
+    return v.text();
+  }
+  return { field: "bibtex", message: "give the BibTeX export as a file or a string" };
+}
+
+/** A 400 whose code and message name the field and what is wrong with it. */
+function invalid(c: Ctx, issue: SignupIssue) {
+  const message = `${issue.field}: ${issue.message}`;
+  return failure(
+    c,
+    `invalid_${issue.field}`,
+    issue.field === "email" ? "Check the address" : `Check your ${issue.field}`,
+    html`<p>${message}.</p><p><a href="/">Back</a></p>`,
+    message,
+  );
+}
 
 /** A success in the shape the client asked for: a small page, or `{status, message}` JSON. */
 function success(c: Ctx, status: 200 | 202, code: string, heading: string, body: Markup, message = heading) {
@@ -91,12 +135,14 @@ subscribeRoutes.post("/subscribe", async (c) => {
   const network = clientNetwork(c);
   if (network && !(await withinLimit(c, "SIGNUP_LIMITER", [network]))) return tooMany();
 
-  let raw: unknown;
+  let raw: Record<string, unknown>;
   try {
-    raw =
+    const body: unknown =
       wantsJson(c) && (c.req.header("content-type") ?? "").includes("json")
         ? await c.req.json()
         : await c.req.parseBody();
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw new Error("not an object");
+    raw = body as Record<string, unknown>;
   } catch {
     return failure(
       c,
@@ -107,16 +153,15 @@ subscribeRoutes.post("/subscribe", async (c) => {
     );
   }
   const parsed = SubscribeRequest.safeParse(raw);
-  if (!parsed.success) {
-    const message = parsed.error.issues.map((i) => i.message).join("; ");
-    return failure(
-      c,
-      "invalid_email",
-      "Check the address",
-      html`<p>${message}.</p><p><a href="/">Back</a></p>`,
-      message,
-    );
-  }
+  if (!parsed.success)
+    return invalid(c, { field: "email", message: parsed.error.issues.map((i) => i.message).join("; ") });
+  const bibtex = await bibtexOf(raw);
+  if (typeof bibtex === "object") return invalid(c, bibtex);
+  const given = parseReaderInterests(
+    { interests: raw.interests, categories: raw.categories, papers: raw.papers, bibtex },
+    { interestsRequired: false },
+  );
+  if (isSignupIssue(given)) return invalid(c, given);
   const checkInbox = () =>
     success(
       c,
@@ -130,17 +175,27 @@ subscribeRoutes.post("/subscribe", async (c) => {
   // A filled honeypot is a bot: answer as usual, do nothing.
   if (parsed.data.website) return checkInbox();
 
-  const reader = config.site.publicReader;
-  await ensureReader(c.env.DB, reader, reader, now);
+  const pending = JSON.stringify(given satisfies ReaderInterests);
+  // One reader per address: a second sign-up (before or after confirming) reuses it.
+  const known = await readerOfEmail(c.env.DB, parsed.data.email);
+  const before = known ? await findSubscription(c.env.DB, known.id, "email", parsed.data.email) : null;
   // A confirmation sent in the last few minutes is enough: the form must not become a way to flood
   // someone's inbox from many addresses.
-  const before = await findSubscription(c.env.DB, reader, "email", parsed.data.email);
   if (before?.status === "pending" && now.getTime() - Date.parse(before.updatedAt) < RESEND_AFTER_MS) {
     return checkInbox();
   }
-  const subscription = await upsertPendingEmail(c.env.DB, reader, parsed.data.email, now);
-  // Already active: the same answer (it does not tell who subscribes), and no mail.
-  if (subscription.status === "active") return checkInbox();
+  // Already active: the same answer (it does not tell who subscribes), no mail, nothing changed.
+  if (before?.status === "active") return checkInbox();
+  const reader =
+    known ??
+    (await createReader(c.env.DB, {
+      name: "Reader",
+      now,
+      pendingProfile: pending,
+      categories: given.categories,
+    }));
+  if (known) await setPendingProfile(c.env.DB, known.id, pending);
+  const subscription = await upsertPendingEmail(c.env.DB, reader.id, parsed.data.email, now);
 
   const link = await confirmUrl(secret, config.site.url, subscription.id, now);
   const mail = renderConfirmationEmail({
@@ -188,7 +243,8 @@ subscribeRoutes.get("/subscribe/confirm/:token", async (c) => {
           html`<p>The link is damaged or was not issued by Daily Feed.</p>`,
         );
   }
-  const subscription = await activateSubscription(c.env.DB, opened.subscriptionId, new Date());
+  const now = new Date();
+  const subscription = await activateSubscription(c.env.DB, opened.subscriptionId, now);
   if (!subscription) {
     return failure(
       c,
@@ -197,13 +253,38 @@ subscribeRoutes.get("/subscribe/confirm/:token", async (c) => {
       html`<p>The subscription was ended since. <a href="/">Subscribe again</a> to restart it.</p>`,
     );
   }
+  await becomeReader(c.env, c.var.config.site.publicReader, subscription.readerId);
+  const me = await meLink(secret, c.var.config.site.url, subscription.readerId, now);
   return page(
     c,
     200,
     "You are subscribed",
-    html`<p>Daily Feed will arrive at <strong>${subscription.address}</strong> every morning. Every mail has a one-click unsubscribe link.</p><p><a href="/">Read the latest issue</a></p>`,
+    html`<p>Your own Daily Feed will arrive at <strong>${subscription.address}</strong> every morning, picked for the interests you gave. Every mail has a one-click unsubscribe link.</p>
+<p><a href="${me}">Your page</a>: edit your interests, see your feedback and rules, pause, export or delete everything. Every issue carries a fresh link to it.</p>`,
   );
 });
+
+/**
+ * The double opt-in made a reader: its profile (from the sign-up, or a copy of the public
+ * reader's) goes into its own Durable Object and it gets an issue from the next morning on.
+ */
+async function becomeReader(env: Bindings, publicReader: string, readerId: string): Promise<void> {
+  const reader = await getReader(env.DB, readerId);
+  if (reader?.kind !== "subscriber") return;
+  if (reader.pendingProfile) {
+    const given = PendingProfile.safeParse(JSON.parse(reader.pendingProfile));
+    if (given.success) {
+      const publicProfile =
+        given.data.interests.length === 0
+          ? await readerStateStub(env.READER_STATE, publicReader).getProfile()
+          : null;
+      await readerStateStub(env.READER_STATE, readerId).setProfile(
+        profileForReader(readerId, given.data, publicProfile),
+      );
+    }
+  }
+  await activateReader(env.DB, readerId);
+}
 
 subscribeRoutes.get("/unsubscribe/:token", async (c) => {
   const secret = secretOf(c);

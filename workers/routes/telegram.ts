@@ -5,11 +5,14 @@
  * Object or our own Bot API calls.
  */
 import { getIssue, latestIssue, listIssues } from "../../d1/issues";
-import { ensureReader } from "../../d1/readers";
+import { activateReader, createReader, type ReaderRow, readerOfChat } from "../../d1/readers";
 import { deactivateSubscription, findSubscription, subscribeChat } from "../../d1/subscriptions";
+import { readerStateStub } from "../../durable-objects/reader-state";
 import { TelegramClient, TelegramUpdate } from "../../src/channels/telegram";
-import { type BotDeps, handleUpdate } from "../../src/channels/telegram-bot";
+import { type BotDeps, type ChatReaderPort, handleUpdate } from "../../src/channels/telegram-bot";
 import type { Config } from "../../src/config";
+import { meLink, privateIssueUrl } from "../../src/feedback-links";
+import { profileForReader } from "../../src/signup";
 import type { Bindings } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
@@ -18,40 +21,84 @@ import { withinLimit } from "../middleware/rate-limit";
 
 export const telegramRoutes = factory.createApp();
 
-/** The bot's ports, wired to D1 and the public reader's Durable Object. */
-export function botDeps(env: Bindings, config: Config, token: string): BotDeps {
-  const readerId = config.site.publicReader;
+/** One chat's reader, wired to D1 and its own Durable Object. */
+function chatReader(env: Bindings, config: Config, reader: ReaderRow): ChatReaderPort {
   const db = env.DB;
-  const reader = env.READER_STATE.getByName(readerId);
-  const editors = config.telegram.editorChatIds;
+  const state = readerStateStub(env.READER_STATE, reader.id);
+  const secret = config.tokens?.secret;
   return {
-    canEditRules: (chatId) => editors === undefined || editors.includes(chatId),
+    readerId: reader.id,
+    async recordFeedback(f) {
+      const { newRules } = await state.recordFeedback(f);
+      return { newRules };
+    },
+    listRules: () => state.listRules(),
+    removeRule: (id) => state.removeRule(id),
+    async interests() {
+      return (await state.getProfile())?.interests ?? null;
+    },
+    async setInterests(interests) {
+      const current = await state.getProfile();
+      await state.setProfile(
+        current
+          ? { ...current, interests }
+          : profileForReader(reader.id, { interests, categories: [], references: [] }, null),
+      );
+      await activateReader(db, reader.id);
+    },
+    async copyPublicProfile() {
+      const publicProfile = await readerStateStub(env.READER_STATE, config.site.publicReader).getProfile();
+      await state.setProfile(
+        profileForReader(reader.id, { interests: [], categories: [], references: [] }, publicProfile),
+      );
+      await activateReader(db, reader.id);
+    },
+    conversation: () => state.getConversation(),
+    setConversation: (s) => state.setConversation(s),
+    latest: () => latestIssue(db, reader.id),
+    byDate: (date) => getIssue(db, reader.id, date),
+    list: (limit) => listIssues(db, reader.id, limit),
+    webUrl: (date) => (reader.feedSlug ? privateIssueUrl(config.site.url, reader.feedSlug, date) : undefined),
+    meUrl: async () => (secret ? meLink(secret, config.site.url, reader.id, new Date()) : undefined),
+  };
+}
+
+/** The bot's ports: each chat's own reader, and the public reader for editor chats. */
+export function botDeps(env: Bindings, config: Config, token: string): BotDeps {
+  const db = env.DB;
+  const editors = config.telegram.editorChatIds ?? [];
+  const publicState = readerStateStub(env.READER_STATE, config.site.publicReader);
+  return {
+    isEditor: (chatId) => editors.includes(chatId),
     client: new TelegramClient({ token, apiUrl: config.telegram.apiUrl }),
     siteUrl: config.site.url,
     subscriptions: {
       async subscribe(chatId) {
         const now = new Date();
-        await ensureReader(db, readerId, readerId, now);
-        const { wasActive } = await subscribeChat(db, readerId, chatId, now);
+        // A chat's first /subscribe makes its reader; it waits (pending) until it has interests.
+        const reader =
+          (await readerOfChat(db, chatId)) ??
+          (await createReader(db, { name: "Telegram reader", now, pending: true }));
+        const { wasActive } = await subscribeChat(db, reader.id, chatId, now);
         return { wasActive };
       },
       async unsubscribe(chatId) {
-        const sub = await findSubscription(db, readerId, "telegram", chatId);
+        const reader = await readerOfChat(db, chatId);
+        const sub = reader ? await findSubscription(db, reader.id, "telegram", chatId) : null;
         return sub ? deactivateSubscription(db, sub.id, "unsubscribed", "/stop", new Date()) : false;
       },
+      async readerOf(chatId) {
+        const reader = await readerOfChat(db, chatId);
+        return reader ? chatReader(env, config, reader) : undefined;
+      },
     },
-    issues: {
-      latest: () => latestIssue(db, readerId),
-      byDate: (date) => getIssue(db, readerId, date),
-      list: (limit) => listIssues(db, readerId, limit),
-    },
-    reader: {
+    publicReader: {
       async recordFeedback(f) {
-        const { newRules } = await reader.recordFeedback(f);
+        const { newRules } = await publicState.recordFeedback(f);
         return { newRules };
       },
-      listRules: () => reader.listRules(),
-      removeRule: (id) => reader.removeRule(id),
+      listRules: () => publicState.listRules(),
+      removeRule: (id) => publicState.removeRule(id),
     },
   };
 }
