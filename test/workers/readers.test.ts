@@ -190,7 +190,7 @@ describe("every subscriber is a reader", { timeout: 180_000 }, () => {
     const now = new Date();
     for (const item of s1.items) {
       const link = await feedbackLink(SECRET, SITE, same, DAY1, item.candidateId, "down", now);
-      expect((await call(new URL(link).pathname)).status).toBe(200);
+      expect((await call(new URL(link).pathname, { method: "POST" })).status).toBe(200);
     }
     const note = await call(
       "/feedback/text",
@@ -361,7 +361,7 @@ describe("every subscriber is a reader", { timeout: 180_000 }, () => {
     const itemId = demoIssue.items[0]?.candidateId ?? "";
     const now = new Date();
     const vote = await feedbackLink(SECRET, SITE, "demo", DAY1, itemId, "down", now);
-    expect((await call(new URL(vote).pathname)).status).toBe(403);
+    expect((await call(new URL(vote).pathname, { method: "POST" })).status).toBe(403);
     const rules = new URL(await rulesLink(SECRET, SITE, "demo", now)).pathname;
     const rule = before.rules[0]?.id ?? "";
     expect((await call(rules, form({ rule }))).status).toBe(403);
@@ -381,7 +381,7 @@ describe("every subscriber is a reader", { timeout: 180_000 }, () => {
     // The editor can.
     const edited = await call("/admin/public/feedback", {
       method: "POST",
-      headers: { authorization: "Bearer test-admin-token", "content-type": "application/json" },
+      headers: { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" },
       body: JSON.stringify({ text: "Include 2 videos a day." }),
     });
     expect(edited.status).toBe(200);
@@ -400,9 +400,10 @@ describe("sign-up validation", () => {
       body: JSON.stringify({ email, ...body }),
     });
     expect(res.status).toBe(400);
-    const json = (await res.json()) as { error: { code: string; field: string; message: string } };
-    expect(json.error.field).toBe(field);
+    const json = (await res.json()) as { error: { code: string; message: string; requestId: string } };
+    expect(json.error.code).toBe(`invalid_${field}`);
     expect(json.error.message.startsWith(`${field}: `)).toBe(true);
+    expect(json.error.requestId).toBeTruthy();
     expect(await readerOfEmail(env.DB, email)).toBeNull();
     expect((await listCapturedMail(env.DB, 500)).some((m) => m.to === email)).toBe(false);
     return json.error.message;
