@@ -11,6 +11,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { z } from "zod";
+import { getReader } from "../../d1/readers";
 import { readerStateStub } from "../../durable-objects/reader-state";
 import { feedbackTextLink, rulesLink } from "../../src/feedback-links";
 import type { Rule } from "../../src/issue";
@@ -48,6 +49,12 @@ const TextForm = z.object({
 const RemoveForm = z.object({ rule: z.string().min(1).max(100) });
 
 type Ctx = Context<AppEnv>;
+
+/** Where a reader's issue of `date` lives: its private page (a subscriber's issues are in no public listing). */
+async function issuePath(c: Ctx, readerId: string, date: string): Promise<string> {
+  const slug = (await getReader(c.env.DB, readerId))?.feedSlug;
+  return slug ? `/r/${slug}/issues/${date}` : `/issues/${date}`;
+}
 
 /** Verifies a token and its payload shape; answers the error page itself when it fails. */
 async function openToken<T>(
@@ -226,7 +233,7 @@ feedbackRoutes.get("/:token", async (c) => {
 <form method="post" action="/feedback/${token}"><input type="hidden" name="via" value="${via}"><button type="submit">${
       v === "up" ? "👍 Yes, more like this" : "👎 No, fewer like this"
     }</button></form>
-<p><a href="/issues/${d}">Back to the ${d} issue</a></p>`,
+<p><a href="${await issuePath(c, opened.payload.r, d)}">Back to the ${d} issue</a></p>`,
   );
 });
 
@@ -259,6 +266,6 @@ feedbackRoutes.post("/:token", async (c) => {
     html`<p>${
       v === "up" ? "More like this from tomorrow." : "Fewer items like this from tomorrow."
     } Clicked the wrong one? Use the other button in the issue: the last click counts.</p>
-<p><a href="${note}">Tell us more in a sentence</a> · <a href="${manage}">Your standing rules</a> · <a href="/issues/${d}">Back to the ${d} issue</a></p>`,
+<p><a href="${note}">Tell us more in a sentence</a> · <a href="${manage}">Your standing rules</a> · <a href="${await issuePath(c, r, d)}">Back to the ${d} issue</a></p>`,
   );
 });
