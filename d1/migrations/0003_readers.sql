@@ -16,7 +16,6 @@ CREATE UNIQUE INDEX readers_feed_slug ON readers (feed_slug);
 -- the morning's single gathering asks the sources for the union of them.
 ALTER TABLE readers ADD COLUMN categories TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE readers ADD COLUMN liked TEXT NOT NULL DEFAULT '[]';
-CREATE INDEX readers_status ON readers (status);
 UPDATE readers SET status = CASE WHEN active = 1 THEN 'active' ELSE 'paused' END;
 
 -- Reader-independent write-up fields (Domain, Time cost, Intuition, Concrete punch, Significance)
