@@ -3,6 +3,7 @@
  * lives in the reader's Durable Object; this table holds what the morning's fan-out, the sign-up
  * flow and the private pages need without waking it.
  */
+import type { Channel } from "../src/profile";
 
 export type ReaderStatus = "pending" | "active" | "paused";
 export type ReaderKind = "public" | "subscriber";
@@ -188,30 +189,27 @@ export async function hasIssue(db: D1Database, readerId: string, date: string): 
   return row !== null;
 }
 
-/** The reader a Telegram chat is subscribed as (any status but ended), or null. */
-export async function readerOfChat(db: D1Database, chatId: string): Promise<ReaderRow | null> {
+/** The subscriber reader an address on a channel belongs to (any status but ended; newest first), or null. */
+async function readerOfAddress(db: D1Database, channel: Channel, address: string): Promise<ReaderRow | null> {
   const row = await db
     .prepare(
       `SELECT r.* FROM readers r JOIN subscriptions s ON s.reader_id = r.id
-       WHERE s.channel = 'telegram' AND s.address = ? AND r.kind = 'subscriber'
+       WHERE s.channel = ? AND s.address = ? AND r.kind = 'subscriber'
        ORDER BY s.created_at DESC LIMIT 1`,
     )
-    .bind(chatId)
+    .bind(channel, address)
     .first<RawReader>();
   return row ? toReader(row) : null;
 }
 
-/** The subscriber reader an email address belongs to (newest first), or null. */
-export async function readerOfEmail(db: D1Database, email: string): Promise<ReaderRow | null> {
-  const row = await db
-    .prepare(
-      `SELECT r.* FROM readers r JOIN subscriptions s ON s.reader_id = r.id
-       WHERE s.channel = 'email' AND s.address = ? AND r.kind = 'subscriber'
-       ORDER BY s.created_at DESC LIMIT 1`,
-    )
-    .bind(email)
-    .first<RawReader>();
-  return row ? toReader(row) : null;
+/** The reader a Telegram chat is subscribed as, or null. */
+export function readerOfChat(db: D1Database, chatId: string): Promise<ReaderRow | null> {
+  return readerOfAddress(db, "telegram", chatId);
+}
+
+/** The subscriber reader an email address belongs to, or null. */
+export function readerOfEmail(db: D1Database, email: string): Promise<ReaderRow | null> {
+  return readerOfAddress(db, "email", email);
 }
 
 /**
