@@ -5,7 +5,7 @@
 import type { Candidate } from "../candidate";
 import type { ReaderProfile } from "../profile";
 import { formatDuration } from "./meta";
-import { joinList, truncateWords } from "./rewrite";
+import { clauseCut, joinList, truncateWords } from "./rewrite";
 import { TOPIC_PHRASE } from "./significance";
 import { interestHits, shortInterest } from "./why-it-matches";
 
@@ -13,10 +13,13 @@ function sharedTopics(a: string, b: string): string[] {
   return TOPIC_PHRASE.filter((t) => t.pattern.test(a) && t.pattern.test(b)).map((t) => t.phrase);
 }
 
-/** What the talk covers: the first sentence of its description, in lower case, without its period. */
+/**
+ * What the talk covers: the first sentence of its description, in lower case, without its period; a long
+ * one ends at a clause boundary so it still reads whole, and is cut with an ellipsis only when none fits.
+ */
 function coversOf(video: Candidate): string {
-  const first = (video.summary.split(/(?<=[.!?])\s+/)[0] ?? "").trim();
-  const text = truncateWords(first || video.title, 24).replace(/[.]$/, "");
+  const first = (video.summary.split(/(?<=[.!?])\s+/)[0] ?? "").trim() || video.title;
+  const text = (clauseCut(first, 24) ?? truncateWords(first, 24)).replace(/[.]$/, "");
   return /^[A-Z][a-z]/.test(text) ? `${text.charAt(0).toLowerCase()}${text.slice(1)}` : text;
 }
 
