@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "./http-url";
 
 /**
  * The sources a candidate can come from, in priority order: when candidates merge, the one with
@@ -70,7 +71,7 @@ export const Candidate = z.object({
   kind: CandidateKind,
   title: z.string().min(1),
   summary: z.string(),
-  url: z.url(),
+  url: httpUrl,
   authors: z.array(z.string()),
   categories: z.array(z.string()),
   published: z.string().optional(),

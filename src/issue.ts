@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { httpUrl } from "./http-url";
 
 /** A calendar date, `YYYY-MM-DD`, that exists. */
 export const IssueDate = z
@@ -24,7 +25,7 @@ export type Writeup = z.infer<typeof Writeup>;
 
 export const Discussion = z.object({
   title: z.string(),
-  url: z.url(),
+  url: httpUrl,
   points: z.number().int().optional(),
   comments: z.number().int().optional(),
 });
@@ -33,7 +34,7 @@ export type Discussion = z.infer<typeof Discussion>;
 export const Video = z.object({
   candidateId: z.string(),
   title: z.string().min(1),
-  url: z.url(),
+  url: httpUrl,
   /** Channel or venue, e.g. "Monte Carlo Seminar". */
   source: z.string(),
   durationSeconds: z.number().int().nonnegative().optional(),
@@ -51,7 +52,7 @@ export const Item = Writeup.extend({
   candidateId: z.string(),
   kind: z.enum(["paper", "tool"]),
   title: z.string().min(1),
-  url: z.url(),
+  url: httpUrl,
   authors: z.array(z.string()).default([]),
   /** Topic tags, e.g. "optimal-transport", "attention"; the page's GPU panel keys on them. */
   tags: z.array(z.string()).default([]),

@@ -4,6 +4,7 @@
  * section order of the web page and the Markdown, and every write-up field goes through
  * `src/render/field-serializers.ts`, so the words are the same in every channel.
  */
+import { safeHref } from "../http-url";
 import type { Issue, Item, Video } from "../issue";
 import { escapeHtml } from "./escape";
 import { fieldToHtml, fieldToPlain } from "./field-serializers";
@@ -79,8 +80,17 @@ function fieldBlock(label: string, md: string): string {
   return `<div class="field" style="${STYLE.field}">${inner}</div>`;
 }
 
+/** A link when `href` is http(s) (checked again here, whatever the model said), else the bare text. */
 function a(href: string, text: string, style: string = STYLE.link): string {
-  return `<a href="${escapeHtml(href)}" style="${style}">${escapeHtml(text)}</a>`;
+  const safe = safeHref(href);
+  if (!safe) return escapeHtml(text);
+  return `<a href="${escapeHtml(safe)}" style="${style}">${escapeHtml(text)}</a>`;
+}
+
+/** "text (url)" for the plain-text part, or the text alone when the URL is not http(s). */
+function textLink(text: string, url: string): string {
+  const safe = safeHref(url);
+  return safe ? `${text} (${safe})` : text;
 }
 
 function itemHtml(item: Item, links: FeedbackLinks): string {
@@ -183,7 +193,7 @@ function labelled(label: string, md: string): string {
 
 function itemText(item: Item, links: FeedbackLinks): string {
   const lines = [
-    `${item.title} (${item.url})`,
+    textLink(item.title, item.url),
     `Domain: ${item.domain} | Time cost: ${item.timeCost}`,
     "",
     labelled("Intuition", item.intuition),
@@ -194,15 +204,17 @@ function itemText(item: Item, links: FeedbackLinks): string {
     "",
     labelled("Why it matches", item.whyItMatches),
   ];
-  if (item.discussion) lines.push("", `${discussionLabel(item.discussion)} (${item.discussion.url})`);
+  if (item.discussion) lines.push("", textLink(discussionLabel(item.discussion), item.discussion.url));
   const votes = links.get(item.candidateId);
-  if (votes) lines.push("", `Good pick? Yes: ${votes.up}`, `Not for me: ${votes.down}`);
+  const up = safeHref(votes?.up);
+  const down = safeHref(votes?.down);
+  if (up && down) lines.push("", `Good pick? Yes: ${up}`, `Not for me: ${down}`);
   return lines.join("\n");
 }
 
 function videoText(issue: Issue, v: Video): string {
   const forPick = talkFor(issue, v);
-  return [`${v.title} (${v.url})`, videoFacts(v), ...(forPick ? [forPick] : []), "", v.reason].join("\n");
+  return [textLink(v.title, v.url), videoFacts(v), ...(forPick ? [forPick] : []), "", v.reason].join("\n");
 }
 
 function textBody(issue: Issue, ctx: EmailContext): string {

@@ -14,8 +14,5 @@ export function escapeTelegram(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Only http(s) and mailto links survive; anything else (javascript:, data:) renders as its text. */
-export function safeHref(href: string): string | undefined {
-  const trimmed = href.trim();
-  return /^(https?:|mailto:)/i.test(trimmed) ? trimmed : undefined;
-}
+/** Only http(s) links survive; anything else (javascript:, data:, mailto:) renders as its text. */
+export { safeHref } from "../http-url";

@@ -17,14 +17,15 @@
  * One Markdown lexer (marked, with two math extensions) feeds three small serializers; nothing from the
  * input reaches the output unescaped (raw HTML in a field is shown as text).
  */
-import katex from "katex";
 import type { Token, Tokens } from "marked";
 import { applyTexConventions } from "../tex/tex-conventions";
 import { texToUnicode } from "../tex/tex-unicode";
 import { escapeHtml, escapeTelegram, safeHref } from "./escape";
 import { isMath, lex } from "./field-lexer";
+import { renderUntrustedTex } from "./tex";
 
-interface Serializer {
+/** How one channel writes each kind of token; `serializeField` walks a field's tokens with one. */
+export interface Serializer {
   text(s: string): string;
   strong(inner: string): string;
   em(inner: string): string;
@@ -164,6 +165,11 @@ function serializeListItem(item: Tokens.ListItem, s: Serializer): string {
   return parts.join(" ").trim();
 }
 
+/** A write-up field written by `s`: the one lexer (Markdown with math) for every channel. */
+export function serializeField(md: string, s: Serializer): string {
+  return serializeBlocks(lex(md), s);
+}
+
 // --- web / email HTML ---
 
 function htmlSerializer(math: "katex" | "unicode"): Serializer {
@@ -200,19 +206,11 @@ function htmlSerializer(math: "katex" | "unicode"): Serializer {
  */
 function katexHtml(tex: string, display: boolean): string {
   const unicode = escapeHtml(texToUnicode(tex, { display }));
-  let rendered: string;
-  try {
-    rendered = katex.renderToString(applyTexConventions(tex), {
-      displayMode: display,
-      output: "htmlAndMathml",
-      throwOnError: true,
-      strict: "ignore",
-      trust: false,
-    });
-  } catch {
-    // A macro KaTeX cannot resolve: readable Unicode, never KaTeX's red error text.
-    rendered = `<span class="math-fallback">${display ? unicode.split("\n").join("<br>") : unicode}</span>`;
-  }
+  // A macro KaTeX cannot resolve, or TeX past the limits of untrusted input: readable Unicode, never
+  // KaTeX's red error text.
+  const rendered =
+    renderUntrustedTex(applyTexConventions(tex), display) ??
+    `<span class="math-fallback">${display ? unicode.split("\n").join("<br>") : unicode}</span>`;
   return display
     ? `<span class="math math-display" data-unicode="${unicode}">${rendered}</span>`
     : `<span class="math math-inline" data-unicode="${unicode}">${rendered}</span>`;
@@ -232,7 +230,7 @@ function unicodeMathHtml(tex: string, display: boolean): string {
  * A write-up field as safe HTML. `math: "katex"` (web) typesets formulas with KaTeX on the server — the page
  * needs KaTeX's CSS (`katexCssHref`) but no script; `math: "unicode"` (email) writes them in Unicode, display
  * math as a centered monospace block. Everything from the input is escaped; raw HTML shows as text; only
- * http(s)/mailto links are kept.
+ * http(s) links are kept (`safeHref`).
  */
 export function fieldToHtml(md: string, opts: { math: "katex" | "unicode" }): string {
   return serializeBlocks(lex(md), htmlSerializer(opts.math));
@@ -285,7 +283,7 @@ const plainSerializer: Serializer = {
   code: (code) => code,
   link: (inner, href, plainText) => {
     const safe = safeHref(href);
-    if (!safe || plainText.trim() === safe || `mailto:${plainText.trim()}` === safe) return inner;
+    if (!safe || plainText.trim() === safe) return inner;
     return `${inner} (${safe})`;
   },
   math: (tex, display) => {

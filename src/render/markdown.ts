@@ -1,39 +1,131 @@
+import { safeHref } from "../http-url";
 import type { Issue, Item, Video } from "../issue";
+import { type Serializer, serializeField } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 
 function yamlString(s: string): string {
   return JSON.stringify(s);
 }
 
+/**
+ * Text (a title, an author, a note) as Markdown that reads as exactly that text: every character a
+ * Markdown renderer would act on is backslash-escaped — inline markers (`*`, `_`, backticks, `[`, `]`,
+ * `<`, `>`, `|`, `~`, `$`, entity-like `&`, `@` inside an address that GFM would autolink) and
+ * block markers at the start of a line (`#`, `-`, `+`, `=`, `1.`).
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/[\\`*_[\]<>|~$]/g, "\\$&")
+    .replace(/&(?=#?\w+;)/g, "\\&")
+    .replace(/(?<=\w)@(?=\w)/g, "\\@")
+    .replace(/^([ \t]*)([#+=-]|\d+(?=[.)]))/gm, (_m, indent: string, marker: string) =>
+      /^\d/.test(marker) ? `${indent}${marker}\\` : `${indent}\\${marker}`,
+    );
+}
+
+/** A link destination that cannot end early or open a tag: the characters that could are percent-encoded. */
+function destination(href: string): string {
+  return href.replace(
+    /[()<>\\"'`\s]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`,
+  );
+}
+
+/** `[text](url)` when the URL is http(s), else the text alone. `text` is already Markdown. */
+function mdLink(text: string, url: string): string {
+  const href = safeHref(url);
+  return href ? `[${text}](${destination(href)})` : text;
+}
+
+/** A code span or fence delimiter longer than any run of backticks inside `code`. */
+function fenceFor(code: string, min: number): string {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((r) => r.length));
+  return "`".repeat(Math.max(min, longest + 1));
+}
+
+/**
+ * TeX stays TeX (Markdown viewers with math typeset it); a `<` gets a space after it so that a viewer
+ * without math never reads `a<b` as the start of a tag (spaces do not matter in TeX math).
+ */
+function mathSource(tex: string): string {
+  return tex.replace(/</g, "< ").replace(/\$/g, "\\$");
+}
+
+/**
+ * Write-up fields are Markdown by design (emphasis, code, links, `$…$` math), so they are re-written
+ * from the same tokens every other channel reads: text is escaped, raw HTML becomes text, and a link
+ * survives only when it is http(s).
+ */
+const markdownSerializer: Serializer = {
+  text: escapeMarkdown,
+  strong: (inner) => `**${inner}**`,
+  em: (inner) => `*${inner}*`,
+  del: (inner) => `~~${inner}~~`,
+  codespan: (code) => {
+    const fence = fenceFor(code, 1);
+    const pad = code.startsWith("`") || code.endsWith("`") ? " " : "";
+    return `${fence}${pad}${code}${pad}${fence}`;
+  },
+  code: (code, lang) => {
+    const fence = fenceFor(code, 3);
+    return `${fence}${lang?.replace(/[^\w+-]/g, "") ?? ""}\n${code}\n${fence}`;
+  },
+  link: (inner, href) => mdLink(inner, href),
+  math: (tex, display) => (display ? `$$${mathSource(tex)}$$` : `$${mathSource(tex)}$`),
+  paragraph: (inner) => inner,
+  list: (items, ordered, start) =>
+    items.map((item, i) => `${ordered ? `${start + i}.` : "-"} ${item.replace(/\n/g, "\n   ")}`).join("\n"),
+  blockquote: (inner) =>
+    inner
+      .split("\n")
+      .map((l) => `> ${l}`)
+      .join("\n"),
+  br: () => "  \n",
+  join: (blocks) => blocks.join("\n\n"),
+};
+
+/** A write-up field as safe Markdown (see `markdownSerializer`). */
+export function fieldToMarkdown(md: string): string {
+  return serializeField(md, markdownSerializer);
+}
+
 function itemMarkdown(item: Item): string {
+  const e = escapeMarkdown;
   const lines = [
-    `## [${item.title}](${item.url})`,
-    `**Domain:** ${item.domain} | **Time cost:** ${item.timeCost}`,
+    `## ${mdLink(e(item.title), item.url)}`,
+    `**Domain:** ${e(item.domain)} | **Time cost:** ${e(item.timeCost)}`,
     "",
-    `**Intuition:** ${item.intuition}`,
+    `**Intuition:** ${fieldToMarkdown(item.intuition)}`,
     "",
-    `**Concrete punch:** ${item.punch}`,
+    `**Concrete punch:** ${fieldToMarkdown(item.punch)}`,
     "",
-    `**Significance:** ${item.significance}`,
+    `**Significance:** ${fieldToMarkdown(item.significance)}`,
     "",
-    `**Why it matches:** ${item.whyItMatches}`,
+    `**Why it matches:** ${fieldToMarkdown(item.whyItMatches)}`,
   ];
-  if (item.discussion) lines.push("", `[${discussionLabel(item.discussion)}](${item.discussion.url})`);
+  if (item.discussion) lines.push("", mdLink(e(discussionLabel(item.discussion)), item.discussion.url));
   return lines.join("\n");
 }
 
 function videoMarkdown(issue: Issue, v: Video): string {
   const forPick = talkFor(issue, v);
-  return [`### [${v.title}](${v.url})`, videoFacts(v), ...(forPick ? [forPick] : []), "", v.reason].join(
-    "\n",
-  );
+  const e = escapeMarkdown;
+  return [
+    `### ${mdLink(e(v.title), v.url)}`,
+    e(videoFacts(v)),
+    ...(forPick ? [e(forPick)] : []),
+    "",
+    e(v.reason),
+  ].join("\n");
 }
 
 /**
  * The issue as Markdown with YAML front matter, in the shape of `examples/issue-2026-02-13.md`.
- * Write-up fields are stored as Markdown with `$…$` math, so they pass through unchanged.
+ * Everything from outside is escaped (text) or re-written from its tokens (write-up fields), and
+ * only http(s) links are emitted, so a title cannot become a heading, a link or an HTML tag.
  */
 export function renderMarkdown(issue: Issue): string {
+  const e = escapeMarkdown;
   const out: string[] = [
     "---",
     `title: ${yamlString(issue.title)}`,
@@ -41,9 +133,9 @@ export function renderMarkdown(issue: Issue): string {
     `summary: ${yamlString(issue.summary)}`,
     "---",
     "",
-    issue.summary,
+    e(issue.summary),
     "",
-    issue.countLine,
+    e(issue.countLine),
     "",
   ];
   for (const item of issue.items) out.push("---", "", itemMarkdown(item), "");
@@ -53,7 +145,7 @@ export function renderMarkdown(issue: Issue): string {
   }
   if (issue.notes.length > 0) {
     out.push("---", "", `### ${SECTION.notes}`);
-    for (const n of issue.notes) out.push(`- ${n}`);
+    for (const n of issue.notes) out.push(`- ${e(n)}`);
     out.push("");
   }
   const { received, rules } = issue.feedback;
@@ -61,11 +153,11 @@ export function renderMarkdown(issue: Issue): string {
     out.push("---", "", `### ${SECTION.feedback}`);
     if (received.length > 0) {
       out.push("", `**${SECTION.received}**`);
-      for (const r of received) out.push(`- ${r}`);
+      for (const r of received) out.push(`- ${e(r)}`);
     }
     if (rules.length > 0) {
       out.push("", `**${SECTION.rules}**`);
-      for (const r of rules) out.push(`- ${r.text}`);
+      for (const r of rules) out.push(`- ${e(r.text)}`);
     }
     out.push("");
   }

@@ -42,8 +42,8 @@ export function htmlToParityText(html: string): string {
  *
  * 1. math: `$$…$$`, `$…$`, `\(…\)`, `\[…\]` (the Markdown source) become `texToUnicode` of their TeX, so the
  *    Markdown channel's LaTeX equals email/Telegram Unicode and the web's `data-unicode` text;
- * 2. markup: HTML tags dropped and entities decoded; Markdown emphasis markers, backticks, fences (with their
- *    language tag), list bullets and blockquote markers dropped; `[text](url)` → `text`, and the
+ * 2. markup: HTML tags dropped and entities decoded; Markdown backslash escapes, emphasis markers,
+ *    backticks, fences (with their language tag), list bullets and blockquote markers dropped; `[text](url)` → `text`, and the
  *    " (url)" that plain text appends to a link is dropped;
  * 3. notation: Unicode NFKC (𝟏→1, ²→2, ᵢ→i, so styled and plain letters agree), minus sign
  *    → "-", primes → "'", every run of whitespace → one space, and no space next to punctuation or math
@@ -62,6 +62,8 @@ export function normalizeForParity(s: string, opts: { html?: boolean } = {}): st
     /(^|[^\\$])\$(?!\s)((?:\\.|[^\\$\n])+?)(?<!\s)\$(?!\d)/g,
     (_m, pre: string, tex: string) => `${pre}${texToUnicode(tex)}`,
   );
+  // Markdown backslash escapes (the Markdown channel escapes text that would otherwise be markup)
+  t = t.replace(/\\([!-/:-@[-`{-~])/g, "$1");
   // Markdown links and the " (url)" plain text appends to a link
   t = t.replace(/!?\[([^\]]*)\]\((?:[^()\s]|\([^()]*\))+\)/g, "$1");
   t = t.replace(/\s*\((?:https?:|mailto:)[^)\s]*\)/g, "");

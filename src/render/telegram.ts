@@ -9,6 +9,7 @@ import {
   TELEGRAM_LIMITS,
   type TelegramMessage,
 } from "../channels/telegram";
+import { safeHref } from "../http-url";
 import type { Issue, Item, Video } from "../issue";
 import { fieldToTelegramHtml } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
@@ -41,8 +42,11 @@ function esc(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
+/** A link when `url` is http(s) (checked again here), else the bare text. */
 function link(url: string, text: string): string {
-  return `<a href="${esc(url).replace(/"/g, "&quot;")}">${esc(text)}</a>`;
+  const href = safeHref(url);
+  if (!href) return esc(text);
+  return `<a href="${esc(href).replace(/"/g, "&quot;")}">${esc(text)}</a>`;
 }
 
 function field(label: string, md: string): string {

@@ -2,6 +2,7 @@ import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { layout, subscribeForm } from "../../templates/layout";
 import { gpuPageAssets, gpuPanelMarkup } from "../gpu/panel-markup";
+import { safeHref } from "../http-url";
 import type { Issue, Item, Video } from "../issue";
 import { fieldToHtml } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
@@ -35,6 +36,13 @@ export function gpuKindOf(item: Item): "sinkhorn" | "attention" | undefined {
   return undefined;
 }
 
+/** A link when `url` is http(s), else just the text: the model checks URLs, the renderer checks again. */
+function linked(url: string, text: string, rel?: string): Markup {
+  const href = safeHref(url);
+  if (!href) return html`${text}`;
+  return rel ? html`<a href="${href}" rel="${rel}">${text}</a>` : html`<a href="${href}">${text}</a>`;
+}
+
 function field(label: string, md: string): Markup {
   return html`<div class="field"><strong>${label}:</strong> ${raw(fieldToHtml(md, { math: "katex" }))}</div>`;
 }
@@ -43,17 +51,17 @@ function itemHtml(item: Item, index: number, ctx: WebContext): Markup {
   const votes = ctx.feedbackLinks?.get(item.candidateId);
   const gpu = gpuKindOf(item);
   return html`<article class="item" id="item-${index + 1}" data-item="${item.candidateId}">
-<h2><a href="${item.url}">${item.title}</a></h2>
+<h2>${linked(item.url, item.title)}</h2>
 <p class="meta"><strong>Domain:</strong> ${item.domain} | <strong>Time cost:</strong> ${item.timeCost}</p>
 ${field("Intuition", item.intuition)}
 ${field("Concrete punch", item.punch)}
 ${field("Significance", item.significance)}
 ${field("Why it matches", item.whyItMatches)}
-${item.discussion ? html`<p class="field"><a href="${item.discussion.url}">${discussionLabel(item.discussion)}</a></p>` : ""}
+${item.discussion ? html`<p class="field">${linked(item.discussion.url, discussionLabel(item.discussion))}</p>` : ""}
 ${gpu ? html`<div data-chrome>${raw(gpuPanelMarkup(gpu, item.candidateId))}</div>` : ""}
 ${
   votes
-    ? html`<p class="votes" data-chrome>Was this a good pick? <a href="${votes.up}" rel="nofollow">👍 Yes</a><a href="${votes.down}" rel="nofollow">👎 No</a></p>`
+    ? html`<p class="votes" data-chrome>Was this a good pick? ${linked(votes.up, "👍 Yes", "nofollow")}${linked(votes.down, "👎 No", "nofollow")}</p>`
     : ""
 }
 </article>`;
@@ -62,7 +70,7 @@ ${
 function videoHtml(issue: Issue, v: Video): Markup {
   const forPick = talkFor(issue, v);
   return html`<article class="video" data-item="${v.candidateId}">
-<h2><a href="${v.url}">${v.title}</a></h2>
+<h2>${linked(v.url, v.title)}</h2>
 <p class="meta">${videoFacts(v)}</p>
 ${forPick ? html`<p class="field">${forPick}</p>` : ""}
 <p class="field">${v.reason}</p>

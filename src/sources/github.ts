@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { isHttpUrl } from "../http-url";
 import { reportFrom } from "./report";
-import { errorAt, type ParseResult, parseJson } from "./result";
+import { errorAt, type ParseError, type ParseResult, parseJson } from "./result";
 import { collapseWhitespace, count, isoDate } from "./text";
 import type { SourceContext, SourceReport } from "./types";
 
@@ -39,6 +40,7 @@ export function parseGitHub(body: string): ParseResult {
   const doc = value as Record<string, unknown>;
   if (Array.isArray(doc.items)) {
     const candidates: Candidate[] = [];
+    const dropped: ParseError[] = [];
     let issues = 0;
     for (const [index, item] of doc.items.entries()) {
       if (typeof item === "object" && item !== null && "full_name" in item) {
@@ -51,12 +53,13 @@ export function parseGitHub(body: string): ParseResult {
               message: `item ${index}: ${repo.error.issues[0]?.message ?? "unexpected shape"}`,
             },
           };
-        candidates.push(fromRepository(repo.data));
+        if (isHttpUrl(repo.data.html_url)) candidates.push(fromRepository(repo.data));
+        else dropped.push(badLink(`item ${index}`, repo.data.html_url));
       } else issues++;
     }
     const note =
       issues > 0 ? `${issues} search results are issues or pull requests, not repositories` : undefined;
-    return note ? { ok: true, candidates, note } : { ok: true, candidates };
+    return { ok: true, candidates, ...(note ? { note } : {}), ...(dropped.length > 0 ? { dropped } : {}) };
   }
   if ("full_name" in doc) {
     const repo = repository.safeParse(doc);
@@ -65,6 +68,8 @@ export function parseGitHub(body: string): ParseResult {
         ok: false,
         error: { source: "github", message: repo.error.issues[0]?.message ?? "unexpected repository shape" },
       };
+    if (!isHttpUrl(repo.data.html_url))
+      return { ok: true, candidates: [], dropped: [badLink("repository", repo.data.html_url)] };
     return { ok: true, candidates: [fromRepository(repo.data)] };
   }
   if (typeof doc.message === "string") {
@@ -90,6 +95,14 @@ export function parseGitHub(body: string): ParseResult {
     };
   }
   return { ok: false, error: errorAt("github", body, "{", "neither a repository nor a search result") };
+}
+
+/** A repository whose link is not http(s) (`javascript:`, `data:`) never becomes a candidate. */
+function badLink(where: string, url: string): ParseError {
+  return {
+    source: "github",
+    message: `${where}: html_url is not an http(s) URL (${JSON.stringify(url.slice(0, 80))}); dropped`,
+  };
 }
 
 function fromRepository(r: Repository): Candidate {

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { isHttpUrl } from "../http-url";
 import type { Discussion } from "../issue";
 import { reportFrom } from "./report";
 import { errorAt, type ParseResult, parseJson } from "./result";
@@ -28,7 +29,7 @@ type Hit = z.infer<typeof hit>;
 
 /** The HN item page of an id. */
 export function hnItemUrl(id: string | number): string {
-  return `https://news.ycombinator.com/item?id=${id}`;
+  return `https://news.ycombinator.com/item?id=${encodeURIComponent(String(id))}`;
 }
 
 /**
@@ -76,7 +77,9 @@ function fromHit(h: Hit): Candidate | undefined {
   if (typeof h.points === "number") signals.hnPoints = Math.trunc(h.points);
   const comments = count(h.num_comments);
   if (comments !== undefined) signals.hnComments = comments;
-  const link = isComment ? h.story_url : h.url;
+  const story = isComment ? h.story_url : h.url;
+  // A story may link anywhere (Ask HN has none); only an http(s) link identifies a work.
+  const link = story && isHttpUrl(story) ? story : undefined;
   const candidate: Candidate = {
     id: `hn:${h.objectID}`,
     kind: "discussion",

@@ -34,7 +34,7 @@ export function reportFrom(
   return {
     source,
     candidates: result.candidates,
-    failures: [],
+    failures: (result.dropped ?? []).map((e) => parseFailure(e, response.status)),
     quiet: result.quiet ?? result.candidates.length === 0,
   };
 }

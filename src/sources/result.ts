@@ -23,6 +23,11 @@ export type ParseResult =
       quiet?: boolean;
       /** A human-readable remark (why it is quiet, what a non-candidate payload held). */
       note?: string;
+      /**
+       * Parts of the payload left out because they failed validation (an item whose link is not
+       * http(s), say): the rest of the payload still counts, and each of these is logged as a parse error.
+       */
+      dropped?: ParseError[];
     }
   | { ok: false; error: ParseError };
 

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { isHttpUrl } from "../http-url";
 import { canonicalId, identityKeys, mergeSignals } from "../identity";
 import { parseFailure, reportFrom } from "./report";
-import { errorAt, type ParseResult, parseJson } from "./result";
+import { errorAt, type ParseError, type ParseResult, parseJson } from "./result";
 import { collapseWhitespace, count, isoDate } from "./text";
 import type { SourceContext, SourceFailure, SourceReport } from "./types";
 
@@ -81,6 +82,7 @@ export function parseSemanticScholar(body: string): ParseResult {
     return { ok: false, error: errorAt("semanticscholar", body, "", "not a Semantic Scholar paper payload") };
   }
   const candidates: Candidate[] = [];
+  const dropped: ParseError[] = [];
   for (const [index, raw] of papers.entries()) {
     if (raw === null) continue; // an id S2 does not know
     const paper = s2Paper.safeParse(raw);
@@ -94,10 +96,23 @@ export function parseSemanticScholar(body: string): ParseResult {
         },
       };
     }
-    const candidate = fromS2Paper(paper.data);
+    const { url, ...rest } = paper.data;
+    if (typeof url === "string" && !isHttpUrl(url)) {
+      // The paper stays (its ids are good); its link falls back to the S2 page.
+      dropped.push({
+        source: "semanticscholar",
+        message: `paper ${index}: url is not an http(s) URL (${JSON.stringify(url.slice(0, 80))}); field dropped`,
+      });
+    }
+    const candidate = fromS2Paper(typeof url === "string" && isHttpUrl(url) ? { ...rest, url } : rest);
     if (candidate) candidates.push(candidate);
   }
-  return { ok: true, candidates, quiet: candidates.length === 0 };
+  return {
+    ok: true,
+    candidates,
+    quiet: candidates.length === 0,
+    ...(dropped.length > 0 ? { dropped } : {}),
+  };
 }
 
 function maxHIndex(authors: unknown[]): number | undefined {

@@ -259,7 +259,13 @@ function toScript(arg: string, table: Record<string, string>, marker: "^" | "_")
  * `x^(…)` / `x_(…)`. Never leaves a backslash command in its output.
  */
 export function texToUnicode(tex: string, opts: { display?: boolean } = {}): string {
-  const out = new TexReader(applyTexConventions(tex), opts.display ?? false).readSequence(false);
+  let out: string;
+  try {
+    out = new TexReader(applyTexConventions(tex), opts.display ?? false).readSequence(false);
+  } catch {
+    // Untrusted TeX nested deeper than the stack (`{{{…}}}` thousands deep) is shown as its source.
+    return tex.trim();
+  }
   // NFC folds "x" + combining dot into "ẋ" where a precomposed letter exists
   return out
     .normalize("NFC")

@@ -1,0 +1,41 @@
+import { z } from "zod";
+
+/** Longer than any link a source gives us; a longer one is garbage, not a work's address. */
+const MAX_URL_LENGTH = 2048;
+
+/**
+ * Browsers strip tabs and newlines inside a URL and ignore leading control characters and spaces,
+ * so `java\tscript:` and ` javascript:` still run script. A link we emit must contain none of them:
+ * then what we check is exactly what the browser reads.
+ */
+const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f]/;
+
+/** True when `s` is an absolute http(s) URL with a host, and nothing a browser would read differently. */
+export function isHttpUrl(s: string): boolean {
+  if (s.length > MAX_URL_LENGTH || CONTROL_OR_SPACE.test(s)) return false;
+  if (!/^https?:\/\/[^/?#\\]/i.test(s)) return false;
+  let url: URL;
+  try {
+    url = new URL(s);
+  } catch {
+    return false;
+  }
+  return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
+
+/**
+ * The one schema for every URL field of the model (candidates, issues, profiles, source payloads):
+ * only http and https. `z.url()` alone accepts `javascript:`, `data:` and `vbscript:`.
+ */
+export const httpUrl = z.string().refine(isHttpUrl, { message: "expected an http(s) URL" });
+
+/**
+ * The check every renderer makes again right before writing a link: the href to emit, or undefined
+ * when `href` is not an http(s) URL (the caller then writes the text without a link). Surrounding
+ * whitespace is dropped, as Markdown link syntax allows it.
+ */
+export function safeHref(href: string | undefined | null): string | undefined {
+  if (typeof href !== "string") return undefined;
+  const trimmed = href.trim();
+  return isHttpUrl(trimmed) ? trimmed : undefined;
+}
