@@ -8,11 +8,17 @@ const MAX_URL_LENGTH = 2048;
  * so `java\tscript:` and ` javascript:` still run script. A link we emit must contain none of them:
  * then what we check is exactly what the browser reads.
  */
-const CONTROL_OR_SPACE = /[\u0000-\u0020\u007f-\u009f]/;
+function hasControlOrSpace(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || (c >= 0x7f && c <= 0x9f)) return true;
+  }
+  return false;
+}
 
 /** True when `s` is an absolute http(s) URL with a host, and nothing a browser would read differently. */
 export function isHttpUrl(s: string): boolean {
-  if (s.length > MAX_URL_LENGTH || CONTROL_OR_SPACE.test(s)) return false;
+  if (s.length > MAX_URL_LENGTH || hasControlOrSpace(s)) return false;
   if (!/^https?:\/\/[^/?#\\]/i.test(s)) return false;
   let url: URL;
   try {
