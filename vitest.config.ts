@@ -19,6 +19,8 @@ const testBindings = {
   // mail is captured in D1.
   SOURCE_MODE: "replay",
   EMAIL_TRANSPORT: "capture",
+  // Tests insert issues and look at once: no isolate may trust an older archive version.
+  ARCHIVE_CACHE_SECONDS: "0",
 };
 
 export default defineConfig({

@@ -98,3 +98,17 @@ export async function insertIssue(db: D1Database, issue: Issue): Promise<boolean
   }
   return true;
 }
+
+/**
+ * A string that changes whenever `readerId`'s archive does (an issue added or replaced): archive
+ * responses derived from it (navigation, the list, the feed) are cached under it.
+ */
+export async function archiveVersion(db: D1Database, readerId: string): Promise<string> {
+  const row = await db
+    .prepare(
+      "SELECT COUNT(*) AS n, MAX(date) AS latest, MAX(created_at) AS built FROM issues WHERE reader_id = ?",
+    )
+    .bind(readerId)
+    .first<{ n: number; latest: string | null; built: string | null }>();
+  return `${row?.n ?? 0}|${row?.latest ?? ""}|${row?.built ?? ""}`;
+}

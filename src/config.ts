@@ -25,6 +25,8 @@ const CoreVars = z.object({
   LLM_MODEL: z.preprocess(unsetIfBlank, z.string().default("@cf/meta/llama-3.3-70b-instruct-fp8-fast")),
   LLM_API_URL: optional(z.url({ protocol: /^https?$/ })),
   LLM_API_KEY: optional(z.string()),
+  /** How long an isolate trusts its idea of the newest archive issue before asking D1 again (seconds). */
+  ARCHIVE_CACHE_SECONDS: z.preprocess(unsetIfBlank, z.coerce.number().int().min(0).max(3600).default(30)),
   /** `workers-ai`: blend Workers AI embedding similarity into the ranking (needs the `AI` binding). */
   EMBEDDINGS: z.preprocess(unsetIfBlank, z.enum(["off", "workers-ai"]).default("off")),
   /**
@@ -80,7 +82,7 @@ const TelegramVars = z.object({
 export type FeatureState = "configured" | "not_configured" | "misconfigured";
 
 export interface Config {
-  site: { url: string; publicReader: string };
+  site: { url: string; publicReader: string; archiveCacheSeconds: number };
   sources: SourceConfig & { mode: "replay" | "live" };
   writer: { kind: "deterministic" | "llm"; model: string; apiUrl?: string; apiKey?: string };
   /** Dense similarity in the ranking: off (lexical only) or Workers AI embeddings. */
@@ -191,7 +193,7 @@ export function parseConfig(env: Record<string, unknown>): Config {
   if (c.LLM_API_KEY) writer.apiKey = c.LLM_API_KEY;
 
   return {
-    site: { url: c.SITE_URL, publicReader: c.PUBLIC_READER },
+    site: { url: c.SITE_URL, publicReader: c.PUBLIC_READER, archiveCacheSeconds: c.ARCHIVE_CACHE_SECONDS },
     sources: { ...sourceConfigOf(sources.data, c.SITE_URL), mode: c.SOURCE_MODE },
     writer,
     scoring: { embeddings: c.EMBEDDINGS },

@@ -27,6 +27,11 @@ export interface WebContext {
    * `noindex`, link to the reader's own page, and show no sign-up form.
    */
   private?: { basePath: string; meUrl?: string; feedUrl: string };
+  /**
+   * The issue's content already rendered by `renderIssueContent` (stored once per issue, since an issue
+   * never changes): the page wraps it instead of typesetting every formula again.
+   */
+  content?: string;
 }
 
 /** Which GPU demonstration an item gets, from its topic tags. */
@@ -97,6 +102,11 @@ ${rules.length > 0 ? html`<p><strong>${SECTION.rules}</strong></p><ul>${rules.ma
 </div>`;
 }
 
+/** The content region of an issue as HTML: the part worth rendering once and storing. */
+export async function renderIssueContent(issue: Issue, ctx: WebContext): Promise<string> {
+  return String(await issueContent(issue, ctx));
+}
+
 /** The public page of one issue: readable without JavaScript, math typeset server-side by KaTeX. */
 export async function renderIssuePage(issue: Issue, ctx: WebContext): Promise<string> {
   const hasGpu = issue.items.some((i) => gpuKindOf(i) !== undefined);
@@ -115,7 +125,7 @@ ${ctx.next ? html` <a href="${base}/${ctx.next}">${ctx.next} →</a>` : ""}</nav
     siteUrl: ctx.siteUrl,
     path: `${base}/${issue.date}`,
     head: html`<link rel="stylesheet" href="/katex/katex.min.css">${hasGpu ? raw(gpuPageAssets()) : ""}`,
-    body: html`${nav}${issueContent(issue, ctx)}${own}`,
+    body: html`${nav}${ctx.content !== undefined ? raw(ctx.content) : issueContent(issue, ctx)}${own}`,
     ...(ctx.private ? { noindex: true } : {}),
   });
   return String(await page);
@@ -124,13 +134,26 @@ ${ctx.next ? html` <a href="${base}/${ctx.next}">${ctx.next} →</a>` : ""}</nav
 /** The archive list; on `/` it follows the latest issue. */
 export async function renderArchivePage(
   issues: IssueSummaryRow[],
-  ctx: { siteUrl: string; latest?: Issue; feedbackLinks?: WebContext["feedbackLinks"] },
+  ctx: {
+    siteUrl: string;
+    latest?: Issue;
+    feedbackLinks?: WebContext["feedbackLinks"];
+    /** The latest issue's stored content (`renderIssueContent`), when there is one. */
+    latestContent?: string;
+  },
 ): Promise<string> {
   const list = html`<h3>All issues</h3>
 <ul class="archive">${issues.map((i) => html`<li><span class="date">${i.date}</span><a href="/issues/${i.date}">${i.summary || i.title}</a></li>`)}</ul>`;
   const latest = ctx.latest;
   const body = latest
-    ? html`${issueContent(latest, { siteUrl: ctx.siteUrl, ...(ctx.feedbackLinks ? { feedbackLinks: ctx.feedbackLinks } : {}) })}${subscribeForm()}${list}`
+    ? html`${
+        ctx.latestContent !== undefined
+          ? raw(ctx.latestContent)
+          : issueContent(latest, {
+              siteUrl: ctx.siteUrl,
+              ...(ctx.feedbackLinks ? { feedbackLinks: ctx.feedbackLinks } : {}),
+            })
+      }${subscribeForm()}${list}`
     : html`<h1>Daily Feed</h1><p>No issue yet: the first one appears after the next morning run.</p>${subscribeForm()}`;
   const hasGpu = latest?.items.some((i) => gpuKindOf(i) !== undefined) ?? false;
   const page = layout({
