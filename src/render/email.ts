@@ -266,13 +266,16 @@ ${a(webUrl, "Read on the web")} · ${a(`${ctx.siteUrl}/issues`, "Archive")} · $
     body: contentHtml(issue, ctx),
     footer: footerHtml,
   });
+  // The footer's links are ours, but they are checked like any other before they reach a mail client.
+  const footerLine = (label: string, url: string | undefined) => {
+    const safe = safeHref(url);
+    return safe ? `${label}: ${safe}\n` : "";
+  };
   const text = `${textBody(issue, ctx)}
 
 -- 
-${ctx.noteUrl ? `Send a note to the editor: ${ctx.noteUrl}\n` : ""}${ctx.rulesUrl ? `Your standing rules: ${ctx.rulesUrl}\n` : ""}${ctx.meUrl ? `Your page (interests, feedback, pause, export, delete): ${ctx.meUrl}\n` : ""}You get this because you subscribed to Daily Feed.
-Read on the web: ${webUrl}
-Unsubscribe: ${ctx.unsubscribeUrl}
-`;
+${footerLine("Send a note to the editor", ctx.noteUrl)}${footerLine("Your standing rules", ctx.rulesUrl)}${footerLine("Your page (interests, feedback, pause, export, delete)", ctx.meUrl)}You get this because you subscribed to Daily Feed.
+${footerLine("Read on the web", webUrl)}${footerLine("Unsubscribe", ctx.unsubscribeUrl)}`;
   return { subject: issue.title, html, text };
 }
 

@@ -3,8 +3,16 @@ import type { Issue, Item, Video } from "../issue";
 import { type Serializer, serializeField } from "./field-serializers";
 import { discussionLabel, SECTION, talkFor, videoFacts, videoSections } from "./labels";
 
+/**
+ * A YAML double-quoted string (JSON is one) for the front matter. A viewer that does not know front
+ * matter shows it as Markdown, so every character Markdown or HTML would act on is written as a
+ * `\uXXXX` escape, which YAML (and JSON) read back as the character itself.
+ */
 function yamlString(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(
+    /[<>&[\]()*_`!#|~$@:]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
 /**
