@@ -13,7 +13,7 @@ import { talkLibraryCandidates } from "../sources/talks";
 import type { SourceContext } from "../sources/types";
 import { deterministicWriter } from "../writeup/deterministic";
 import { cliArgs } from "./args";
-import { loadPayloadFiles } from "./payloads";
+import { loadPayloadFiles, reportLoad } from "./payloads";
 import { loadProfile } from "./profile";
 import { arxivIdOfEprintFile } from "./read";
 import { replayContext } from "./replay";
@@ -77,9 +77,12 @@ export async function main(args: string[]): Promise<number> {
   let pool: Candidate[];
   let failures: Parameters<typeof composeIssue>[0]["failures"] = [];
   let quiet: Parameters<typeof composeIssue>[0]["quiet"] = [];
+  let exitCode = 0;
   if (payloadFiles.length > 0) {
     const loaded = await loadPayloadFiles(payloadFiles);
-    for (const e of loaded.errors) console.error(e);
+    const outcome = reportLoad(loaded);
+    if (outcome.stop) return outcome.code;
+    exitCode = outcome.code;
     // The curated talk library backfills the mandatory daily video on every build path, as gatherDaily does.
     pool = mergeCandidates([...loaded.candidates, ...talkLibraryCandidates()]);
   } else {
@@ -112,5 +115,5 @@ export async function main(args: string[]): Promise<number> {
     },
   });
   process.stdout.write(`${JSON.stringify(issue, null, 2)}\n`);
-  return 0;
+  return exitCode;
 }

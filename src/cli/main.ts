@@ -7,7 +7,7 @@ const commands: Record<
   { about: string; load: () => Promise<{ main(args: string[]): Promise<number> }> }
 > = {
   parse: {
-    about: "parse <source> <file>           recorded payload → candidates (JSON lines)",
+    about: "parse [<source>] <file>         recorded payload → candidates (JSON lines)",
     load: () => import("./parse"),
   },
   rank: {

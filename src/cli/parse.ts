@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { SourceName } from "../candidate";
+import { detectSource } from "../sources/detect";
 import { formatParseError, parsePayload } from "../sources/index";
+import { sourceOfFile } from "./payloads";
 
 const shortNames: Record<string, SourceName> = {
   hf: "huggingface",
@@ -10,8 +12,8 @@ const shortNames: Record<string, SourceName> = {
   yt: "youtube",
 };
 
-const usage = `usage: feed parse <source> <file>
-  source: ${SourceName.options.join(" | ")} (or hf, s2, gh, yt, hn)
+const usage = `usage: feed parse [<source>] <file>
+  source: ${SourceName.options.join(" | ")} (or hf, s2, gh, yt, hn); without it, told by the file's name or content
   prints the normalized candidates as JSON lines; a payload that is an error exits 1`;
 
 /**
@@ -20,14 +22,10 @@ const usage = `usage: feed parse <source> <file>
  * A quiet day (arXiv's empty listing) → no lines, a note on stderr, exit 0.
  */
 export async function main(args: string[]): Promise<number> {
-  const [sourceArg, file, ...extra] = args;
+  // `parse <file>` alone: the source comes from the file's name or, failing that, its content.
+  const [sourceArg, file, ...extra] = args.length === 1 ? ["auto", ...args] : args;
   if (sourceArg === undefined || file === undefined || extra.length > 0 || sourceArg === "--help") {
     process.stderr.write(`${usage}\n`);
-    return 2;
-  }
-  const source = SourceName.safeParse(shortNames[sourceArg] ?? sourceArg);
-  if (!source.success) {
-    process.stderr.write(`unknown source "${sourceArg}"\n${usage}\n`);
     return 2;
   }
   let body: string;
@@ -35,6 +33,18 @@ export async function main(args: string[]): Promise<number> {
     body = await readFile(file, "utf8");
   } catch (err) {
     process.stderr.write(`cannot read ${file}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  }
+  const told = sourceArg === "auto" ? (sourceOfFile(file) ?? detectSource(body)) : undefined;
+  if (sourceArg === "auto" && told === undefined) {
+    process.stderr.write(
+      `${file}: cannot tell the source from the file name or the content; name it\n${usage}\n`,
+    );
+    return 2;
+  }
+  const source = SourceName.safeParse(told ?? shortNames[sourceArg] ?? sourceArg);
+  if (!source.success) {
+    process.stderr.write(`unknown source "${sourceArg}"\n${usage}\n`);
     return 2;
   }
   const result = parsePayload(source.data, body);

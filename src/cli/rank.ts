@@ -20,7 +20,7 @@ import {
 } from "../scoring/index";
 import { selectIssue } from "../select";
 import { cliArgs } from "./args";
-import { loadPayloadFiles } from "./payloads";
+import { loadPayloadFiles, reportLoad } from "./payloads";
 import { loadProfile } from "./profile";
 
 const ExportedState = z.object({
@@ -77,8 +77,10 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   const model = await loadModel(values.profile, values.state);
-  const { candidates, errors } = await loadPayloadFiles(positionals);
-  for (const e of errors) process.stderr.write(`${e}\n`);
+  const loaded = await loadPayloadFiles(positionals);
+  const outcome = reportLoad(loaded);
+  if (outcome.stop) return outcome.code;
+  const { candidates } = loaded;
   const ranked = rankCandidatesSync(candidates, model, { now });
   if (values.select) {
     const selection = selectIssue(ranked, { rules: model.rules });
@@ -98,7 +100,7 @@ export async function main(args: string[]): Promise<number> {
         2,
       )}\n`,
     );
-    return errors.length > 0 && candidates.length === 0 ? 1 : 0;
+    return outcome.code;
   }
   const lines: string[] = [];
   for (const s of ranked.slice(0, limit)) {
@@ -115,5 +117,5 @@ export async function main(args: string[]): Promise<number> {
     );
   }
   if (lines.length > 0) process.stdout.write(`${lines.join("\n")}\n`);
-  return errors.length > 0 && candidates.length === 0 ? 1 : 0;
+  return outcome.code;
 }
