@@ -119,7 +119,7 @@ describe("feed render", () => {
 describe("feed", () => {
   it("lists its commands and rejects unknown ones", async () => {
     const help = await feed("--help");
-    expect(help.stdout).toContain("parse <source> <file>");
+    expect(help.stdout).toContain("parse [<source>] <file>");
     const unknown = await feed("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("unknown command");
