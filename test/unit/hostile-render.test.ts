@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { XMLValidator } from "fast-xml-parser";
 import { marked } from "marked";
-import { parse, parseFragment } from "parse5";
 import { describe, expect, it } from "vitest";
 import type { Candidate } from "../../src/candidate";
 import { Candidate as CandidateSchema } from "../../src/candidate";
@@ -28,6 +27,7 @@ import { parsePayload } from "../../src/sources";
 import { talkLibraryCandidates } from "../../src/sources/talks";
 import { texToUnicode } from "../../src/tex/tex-unicode";
 import { deterministicWriter } from "../../src/writeup/deterministic";
+import { type HtmlFindings, inspectHtml } from "../support/html-safety";
 
 const fixtures = path.join(import.meta.dirname, "../fixtures");
 
@@ -111,61 +111,11 @@ const HOSTILE_ABSTRACT = `${HOSTILE_TEXT} ${texBombs()
 
 // --- the checks ---
 
-interface Node {
-  nodeName: string;
-  tagName?: string;
-  attrs?: { name: string; value: string }[];
-  childNodes?: Node[];
-  content?: Node;
-  value?: string;
+function inspect(html: string, opts: { document?: boolean; allowStyle?: boolean } = {}): HtmlFindings {
+  return inspectHtml(html, opts);
 }
 
-/** Site-relative links ("/issues/…") are http(s) too; anything with another scheme, or none, is not. */
-function isSafeLink(value: string): boolean {
-  const v = value.trim();
-  return isHttpUrl(v) || /^\/(?!\/)/.test(v) || v.startsWith("#");
-}
-
-const LINK_ATTRS = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "background"]);
-const FORBIDDEN = new Set(["iframe", "object", "embed", "frame", "frameset", "base", "applet", "style"]);
-
-interface Findings {
-  scripts: string[];
-  handlers: string[];
-  links: string[];
-  forbidden: string[];
-  tags: Set<string>;
-}
-
-function walk(node: Node, found: Findings, allowStyle: boolean): void {
-  if (node.tagName) {
-    found.tags.add(node.tagName);
-    if (node.tagName === "script") {
-      const src = node.attrs?.find((a) => a.name === "src")?.value;
-      const inline = (node.childNodes ?? []).some((c) => (c.value ?? "").trim() !== "");
-      // The only scripts allowed are our own bundle, by site-relative src, with no inline code.
-      if (!src || !/^\/gpu\/[\w.-]+\.js$/.test(src) || inline) found.scripts.push(src ?? "(inline)");
-    }
-    if (FORBIDDEN.has(node.tagName) && !(allowStyle && node.tagName === "style"))
-      found.forbidden.push(node.tagName);
-    for (const a of node.attrs ?? []) {
-      if (/^on/i.test(a.name)) found.handlers.push(`${node.tagName} ${a.name}`);
-      if (LINK_ATTRS.has(a.name.toLowerCase()) && !isSafeLink(a.value)) found.links.push(a.value);
-      if (a.name === "style" && /url\(|expression\(|javascript:/i.test(a.value)) found.links.push(a.value);
-    }
-  }
-  for (const child of node.childNodes ?? []) walk(child, found, allowStyle);
-  if (node.content) walk(node.content, found, allowStyle);
-}
-
-function inspect(html: string, opts: { document?: boolean; allowStyle?: boolean } = {}): Findings {
-  const found: Findings = { scripts: [], handlers: [], links: [], forbidden: [], tags: new Set() };
-  const tree = (opts.document ? parse(html) : parseFragment(html)) as unknown as Node;
-  walk(tree, found, opts.allowStyle ?? false);
-  return found;
-}
-
-function expectSafe(html: string, opts: { document?: boolean; allowStyle?: boolean } = {}): Findings {
+function expectSafe(html: string, opts: { document?: boolean; allowStyle?: boolean } = {}): HtmlFindings {
   const found = inspect(html, opts);
   expect(found.scripts, "script elements").toEqual([]);
   expect(found.handlers, "on* attributes").toEqual([]);
