@@ -13,7 +13,9 @@ export function page(
   status: ContentfulStatusCode,
   heading: string,
   body: Markup,
-  path = c.req.path,
+  // The path as the client sent it, percent-encoded: `c.req.path` is decoded, and a canonical link
+  // must not carry a request's raw quotes, spaces or angle brackets back into the page.
+  path = new URL(c.req.url).pathname,
 ): Response | Promise<Response> {
   return c.html(
     layout({

@@ -23,10 +23,14 @@ export interface HtmlFindings {
   tags: Set<string>;
 }
 
-/** Site-relative links ("/issues/…") are http(s) too; anything with another scheme, or none, is not. */
+/**
+ * Site-relative links ("/issues/…") are http(s) too; anything with another scheme, or none, is not.
+ * Length is no concern here (a long link is still http), so a long one is checked without the cap.
+ */
 export function isSafeLink(value: string): boolean {
   const v = value.trim();
-  return isHttpUrl(v) || /^\/(?!\/)/.test(v) || v.startsWith("#") || v === "";
+  if (/^\/(?!\/)/.test(v) || v.startsWith("#") || v === "") return true;
+  return isHttpUrl(v.length > 2048 ? `${v.slice(0, 2000)}` : v);
 }
 
 const LINK_ATTRS = new Set(["href", "src", "action", "formaction", "xlink:href", "poster", "background"]);
