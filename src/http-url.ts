@@ -45,3 +45,16 @@ export function safeHref(href: string | undefined | null): string | undefined {
   const trimmed = href.trim();
   return isHttpUrl(trimmed) ? trimmed : undefined;
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * An id from a payload as one URL path segment or query value: percent-encoded, so that the URL built
+ * from it is always an `httpUrl` whatever the id holds (`encodeURIComponent` alone throws on a lone
+ * surrogate, which JSON can carry). `keepSlashes` leaves `/` as is (old-style arXiv ids).
+ */
+export function encodeUrlPart(id: string, opts: { keepSlashes?: boolean } = {}): string {
+  const wellFormed = id.replace(LONE_SURROGATE, "\ufffd");
+  const encoded = encodeURIComponent(wellFormed);
+  return opts.keepSlashes ? encoded.replace(/%2F/gi, "/") : encoded;
+}

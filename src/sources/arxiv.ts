@@ -1,5 +1,6 @@
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { encodeUrlPart } from "../http-url";
 import { arxivId } from "../identity";
 import { attr, child, children, parseXml, text, texts, type XmlNode } from "../xml";
 import { reportFrom } from "./report";
@@ -171,7 +172,7 @@ function paper(f: PaperFields): Candidate {
     kind: "paper",
     title: f.title,
     summary: f.summary,
-    url: `https://arxiv.org/abs/${f.id}`,
+    url: `https://arxiv.org/abs/${encodeUrlPart(f.id, { keepSlashes: true })}`,
     authors: f.authors,
     categories: f.categories,
     aliases,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
-import { isHttpUrl } from "../http-url";
+import { encodeUrlPart, isHttpUrl } from "../http-url";
 import type { Discussion } from "../issue";
 import { reportFrom } from "./report";
 import { errorAt, type ParseResult, parseJson } from "./result";
@@ -29,7 +29,7 @@ type Hit = z.infer<typeof hit>;
 
 /** The HN item page of an id. */
 export function hnItemUrl(id: string | number): string {
-  return `https://news.ycombinator.com/item?id=${encodeURIComponent(String(id))}`;
+  return `https://news.ycombinator.com/item?id=${encodeUrlPart(String(id))}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { encodeUrlPart } from "../http-url";
 import { arxivId } from "../identity";
 import { reportFrom } from "./report";
 import { errorAt, type ParseResult, parseJson } from "./result";
@@ -91,7 +92,7 @@ function fromDailyPaper(entry: z.infer<typeof dailyPaper>): Candidate | undefine
     kind: "paper",
     title,
     summary: collapseWhitespace(p.summary ?? ""),
-    url: `https://huggingface.co/papers/${id}`,
+    url: `https://huggingface.co/papers/${encodeUrlPart(id)}`,
     authors: (p.authors ?? [])
       .filter((a) => a.hidden !== true)
       .map((a) => collapseWhitespace(a.name ?? ""))

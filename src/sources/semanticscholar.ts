@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
-import { isHttpUrl } from "../http-url";
+import { encodeUrlPart, isHttpUrl } from "../http-url";
 import { canonicalId, identityKeys, mergeSignals } from "../identity";
 import { parseFailure, reportFrom } from "./report";
 import { errorAt, type ParseError, type ParseResult, parseJson } from "./result";
@@ -153,7 +153,7 @@ function fromS2Paper(p: S2Paper): Candidate | undefined {
     kind: "paper",
     title,
     summary: collapseWhitespace(p.abstract ?? ""),
-    url: p.url ?? `https://www.semanticscholar.org/paper/${p.paperId}`,
+    url: p.url ?? `https://www.semanticscholar.org/paper/${encodeUrlPart(p.paperId)}`,
     authors: (p.authors ?? []).map((a) => collapseWhitespace(a.name ?? "")).filter((a) => a !== ""),
     categories: p.fieldsOfStudy ?? [],
     aliases,

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { Candidate, Signals } from "../candidate";
 import { request } from "../http";
+import { encodeUrlPart } from "../http-url";
 import { attr, child, children, parseXml, text } from "../xml";
 import { reportFrom } from "./report";
 import { errorAt, type ParseResult, parseJson } from "./result";
@@ -175,7 +176,7 @@ function video(f: VideoFields): Candidate {
     kind: "video",
     title: f.title,
     summary: f.summary,
-    url: `https://www.youtube.com/watch?v=${f.videoId}`,
+    url: `https://www.youtube.com/watch?v=${encodeUrlPart(f.videoId)}`,
     authors: f.channel ? [f.channel] : [],
     categories: [],
     aliases: [],

@@ -332,6 +332,33 @@ describe("the model accepts only http(s) URLs", () => {
     expect(result.dropped?.[0]?.message).toMatch(/item 0: html_url is not an http\(s\) URL/);
   });
 
+  it("builds valid http(s) links from ids that carry spaces, quotes or lone surrogates", () => {
+    const hostileId = 'x "><script>alert(1)</script> \ud800';
+    const hf = parsePayload(
+      "huggingface",
+      JSON.stringify([{ paper: { id: hostileId, title: "T", summary: "S" } }]),
+    );
+    const s2 = parsePayload("semanticscholar", JSON.stringify([{ paperId: hostileId, title: "T" }]));
+    const hn = parsePayload(
+      "hackernews",
+      JSON.stringify({ hits: [{ objectID: hostileId, title: "T", url: "javascript:alert(1)" }] }),
+    );
+    // Hugging Face ids must look like arXiv ids, so that one is left out; the others are kept.
+    for (const [result, kept] of [
+      [hf, 0],
+      [s2, 1],
+      [hn, 1],
+    ] as const) {
+      expect(result.ok).toBe(true);
+      if (!result.ok) continue;
+      expect(result.candidates.length).toBe(kept);
+      for (const c of result.candidates) {
+        expect(httpUrl.safeParse(c.url).success, c.url).toBe(true);
+        expect(c.aliases.some((a) => a.startsWith("javascript:"))).toBe(false);
+      }
+    }
+  });
+
   it("keeps a Semantic Scholar paper with a data: link, pointing at its S2 page instead", () => {
     const body = JSON.stringify([
       { paperId: "abc123", title: "A paper", url: "data:text/html,<script>x</script>" },
