@@ -1,8 +1,15 @@
+import { safeHref } from "../http-url";
 import type { Issue } from "../issue";
 import { renderMarkdown } from "./markdown";
 
 function xmlEscape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** A `<link>` element, or nothing when `href` is not http(s) (checked again, like every renderer does). */
+function linkElement(rel: string, type: string, href: string): string {
+  const safe = safeHref(href);
+  return safe ? `<link rel="${rel}" type="${type}" href="${xmlEscape(safe)}"/>` : "";
 }
 
 /**
@@ -16,8 +23,8 @@ export function renderAtom(issues: Issue[], siteUrl: string, now: Date): string 
     return `  <entry>
     <title>${xmlEscape(issue.title)}</title>
     <id>${xmlEscape(url)}</id>
-    <link rel="alternate" type="text/html" href="${xmlEscape(url)}"/>
-    <link rel="alternate" type="text/markdown" href="${xmlEscape(`${url}.md`)}"/>
+    ${linkElement("alternate", "text/html", url)}
+    ${linkElement("alternate", "text/markdown", `${url}.md`)}
     <published>${xmlEscape(`${issue.date}T00:00:00Z`)}</published>
     <updated>${xmlEscape(issue.generatedAt)}</updated>
     <summary>${xmlEscape(`${issue.countLine}: ${issue.summary}`)}</summary>
@@ -29,8 +36,8 @@ export function renderAtom(issues: Issue[], siteUrl: string, now: Date): string 
   <title>Daily Feed</title>
   <subtitle>Research picks, every morning.</subtitle>
   <id>${xmlEscape(`${siteUrl}/`)}</id>
-  <link rel="self" type="application/atom+xml" href="${xmlEscape(`${siteUrl}/feed.xml`)}"/>
-  <link rel="alternate" type="text/html" href="${xmlEscape(`${siteUrl}/`)}"/>
+  ${linkElement("self", "application/atom+xml", `${siteUrl}/feed.xml`)}
+  ${linkElement("alternate", "text/html", `${siteUrl}/`)}
   <updated>${xmlEscape(updated)}</updated>
   <author><name>Daily Feed</name></author>
 ${entries.join("\n")}
