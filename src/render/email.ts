@@ -293,7 +293,7 @@ export function renderConfirmationEmail(ctx: {
     preheader: "One click to start receiving Daily Feed.",
     body: `<h1 style="${STYLE.h1}">Confirm your subscription</h1>
 <p style="margin:12px 0">${escapeHtml(intro)}</p>
-<p style="margin:20px 0"><a href="${escapeHtml(ctx.confirmUrl)}" style="display:inline-block;padding:10px 18px;background:${COLOR.accent};color:#ffffff;border-radius:6px;text-decoration:none;font-weight:bold">Confirm subscription</a></p>
+<p style="margin:20px 0">${a(ctx.confirmUrl, "Confirm subscription", `display:inline-block;padding:10px 18px;background:${COLOR.accent};color:#ffffff;border-radius:6px;text-decoration:none;font-weight:bold`)}</p>
 <p style="margin:12px 0;font-size:14px;color:${COLOR.muted}">Or paste this link into your browser: ${escapeHtml(ctx.confirmUrl)}</p>
 <p style="margin:12px 0;font-size:14px;color:${COLOR.muted}">${escapeHtml(ignore)}</p>`,
     footer: `Daily Feed — research picks, every morning. ${a(ctx.siteUrl, ctx.siteUrl)}`,
