@@ -6,7 +6,11 @@ const base = { SITE_URL: "https://feed.example/", PUBLIC_READER: "demo", SOURCE_
 describe("parseConfig", () => {
   it("parses every section from string vars, with production defaults", () => {
     const config = parseConfig({ ...base, TOKEN_SECRET: "a-secret-of-sixteen+", DB: {} });
-    expect(config.site).toEqual({ url: "https://feed.example", publicReader: "demo" });
+    expect(config.site).toEqual({
+      url: "https://feed.example",
+      publicReader: "demo",
+      archiveCacheSeconds: 30,
+    });
     expect(config.sources.mode).toBe("replay");
     expect(config.sources.arxivCategories).toContain("cs.LG");
     expect(config.writer.kind).toBe("deterministic");
