@@ -74,7 +74,7 @@ const headerText = fc.oneof(
 
 // --- tokens ---
 
-const PURPOSES = ["confirm", "unsubscribe", "feedback", "feedback-text", "rules", "admin"];
+const PURPOSES = ["confirm", "unsubscribe", "feedback", "feedback-text", "rules", "me", "admin"];
 const PAYLOADS: Record<string, string | number>[] = [
   { s: "sub-does-not-exist" },
   { r: "demo", d: "2026-02-13", i: "arxiv:2602.03067", v: "up" },
@@ -94,8 +94,11 @@ async function tokenPool(): Promise<string[]> {
     for (const payload of PAYLOADS) {
       pool.push(await signToken("not-the-secret-at-all", purpose, payload, 3600, now));
       pool.push(await signToken(SECRET, purpose, payload, 60, expired));
-      // Right secret and purpose, but naming nothing that exists, or shaped for another purpose.
-      pool.push(await signToken(SECRET, purpose, payload, 3600, now));
+      // Right secret and purpose, but naming nothing that exists, or shaped for another purpose. A
+      // valid "me" token for the public reader would be a real key (it may delete the reader): it
+      // names a reader that does not exist instead.
+      const named = purpose === "me" && payload.r === "demo" ? { ...payload, r: "fuzz-nobody" } : payload;
+      pool.push(await signToken(SECRET, purpose, named, 3600, now));
     }
   }
   return pool;
@@ -394,6 +397,8 @@ describe("fuzzing every public endpoint (no 5xx, one error shape, nothing stored
       "telegram/",
       "katex/",
       "gpu/",
+      "me/",
+      "r/",
     ];
     await fuzz(
       "GET any path",
@@ -555,6 +560,46 @@ describe("fuzzing every public endpoint (no 5xx, one error shape, nothing stored
           headers,
           body,
         })),
+    );
+  });
+
+  it("GET and POST /me/:token (the reader's own page) with bad tokens", async () => {
+    await fuzz(
+      "/me/:token",
+      fc
+        .record({
+          method: fc.constantFrom("GET", "POST"),
+          token: tokenArb(pool),
+          action: fc.constantFrom("", "/export", "/rules", "/pause", "/profile", "/delete", "/x"),
+          headers: commonHeaders,
+          body: bodyArb(["interests", "rule", "paused", "confirm", "name"], text),
+        })
+        .map(({ method, token, action, headers, body }) => ({
+          method,
+          path: `/me/${encodeSegment(token)}${action}`,
+          headers,
+          body,
+        })),
+    );
+  });
+
+  it("GET /r/:slug (private issues) with unguessed and hostile slugs", async () => {
+    await fuzz(
+      "GET /r/:slug",
+      fc
+        .record({
+          slug: fc.oneof(seg, rawSeg),
+          rest: fc.constantFrom(
+            "",
+            "/feed.xml",
+            "/issues/2026-02-13",
+            "/issues/2026-02-13.md",
+            "/issues/x.json",
+          ),
+          q: query,
+          headers: commonHeaders,
+        })
+        .map(({ slug, rest, q, headers }) => ({ method: "GET", path: `/r/${slug}${rest}${q}`, headers })),
     );
   });
 
