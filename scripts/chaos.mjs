@@ -1,12 +1,16 @@
 // `npm run chaos`: kills `npm start` at random moments of a morning and checks that it comes back by
-// itself. Each round starts from a throwaway local state with CHAOS_SUBSCRIBERS confirmed email
-// subscribers of the public reader (capture transport: mail stays in local D1), starts the service
+// itself. Every subscriber is a reader of its own (issue 10), so the state is made the way users make
+// it: CHAOS_SUBSCRIBERS addresses sign up through `POST /subscribe` with three interest lines from real
+// text (arXiv category names and recorded paper titles, test/support/reader-interests.ts) and click
+// their confirmation link — each becomes a reader with its own Durable Object and its own issue. That
+// state is made once (wrangler dev alone, so no morning runs) and copied for every round. Each round
+// (capture transport: mail stays in local D1) starts the service
 // on 127.0.0.1, SIGKILLs its whole process group at one moment (right after the run started, once a
 // random number of mails went out, or inside a send→mark gap), restarts it and waits — no request from here — until
 // every subscriber's delivery is recorded. Then it counts what each recipient received.
 // Bounded: CHAOS_KILLS rounds (default 4), each given CHAOS_ROUND_S seconds (default 240).
 import { spawn } from "node:child_process";
-import { mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
@@ -20,6 +24,7 @@ let seed = Number(process.env.CHAOS_SEED ?? Date.now() % 100_000);
 const seedUsed = seed;
 const work = path.join(root, ".tmp/chaos");
 const state = path.join(work, "state");
+const prepared = path.join(work, "prepared");
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A small seeded generator (mulberry32), so a run can be repeated with CHAOS_SEED. */
@@ -32,19 +37,19 @@ function random() {
 }
 
 /** The local D1 file under the state folder (wrangler's miniflare layout). */
-function d1File() {
-  const dir = path.join(state, "v3/d1/miniflare-D1DatabaseObject");
+function d1File(under = state) {
+  const dir = path.join(under, "v3/d1/miniflare-D1DatabaseObject");
   const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
   if (!file) throw new Error(`no D1 database under ${dir}`);
   return path.join(dir, file);
 }
 
 /** Runs `fn` on the local D1 file; the Worker writes it concurrently, so a busy read is retried. */
-async function withDb(fn, readOnly = true) {
+async function withDb(fn, readOnly = true, under = state) {
   for (let i = 0; ; i++) {
     let db;
     try {
-      db = new DatabaseSync(d1File(), { readOnly, timeout: 2000 });
+      db = new DatabaseSync(d1File(under), { readOnly, timeout: 2000 });
       return fn(db);
     } catch (err) {
       if (i >= 20) throw err;
@@ -98,32 +103,120 @@ async function groupGone(child) {
   throw new Error(`process group ${child.pid} survived SIGKILL`);
 }
 
-/** Applies the migrations into a fresh state folder and adds the subscribers. */
-async function freshState(today) {
+/** Real paper titles from the recorded arXiv payloads (test/fixtures), for the interest lines. */
+function recordedTitles() {
+  const titles = [];
+  for (const f of readdirSync(path.join(root, "test/fixtures"))) {
+    if (!f.startsWith("arxiv_") || !f.endsWith(".xml")) continue;
+    const xml = readFileSync(path.join(root, "test/fixtures", f), "utf8");
+    for (const m of xml.matchAll(
+      /<item>[\s\S]*?<title>([^<]{10,300})<\/title>|<entry>[\s\S]*?<title>([^<]{10,300})<\/title>/g,
+    )) {
+      titles.push((m[1] ?? m[2]).replace(/\s+/g, " ").trim());
+    }
+  }
+  return titles;
+}
+
+/**
+ * Makes the prepared state once: migrations, then `wrangler dev` alone (no morning run, unlike
+ * `npm start`), CHAOS_SUBSCRIBERS sign-ups with interests and their confirmation clicks, then the
+ * confirmation mails are dropped so only issue mail is counted.
+ */
+async function prepare() {
+  rmSync(prepared, { recursive: true, force: true });
+  mkdirSync(prepared, { recursive: true });
+  const wrangler = path.join(root, "node_modules/.bin/wrangler");
+  const run = (args) =>
+    new Promise((resolve, reject) => {
+      const p = spawn(wrangler, args, { cwd: root, env: { ...process.env, ...quiet }, stdio: "ignore" });
+      p.on("exit", (code) =>
+        code === 0 ? resolve() : reject(new Error(`wrangler ${args[0]} exited ${code}`)),
+      );
+    });
+  if (!existsSync(path.join(root, ".dev.vars")))
+    cpSync(path.join(root, ".dev.vars.example"), path.join(root, ".dev.vars"));
+  await new Promise((resolve) =>
+    spawn(process.execPath, [path.join(root, "scripts/prepare-assets.mjs")], {
+      cwd: root,
+      stdio: "ignore",
+    }).on("exit", resolve),
+  );
+  await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", prepared]);
+  const log = openSync(path.join(work, "prepare.log"), "w");
+  const dev = spawn(
+    wrangler,
+    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", prepared],
+    {
+      cwd: root,
+      env: { ...process.env, ...quiet },
+      stdio: ["ignore", log, log],
+      detached: true,
+    },
+  );
+  try {
+    await serviceUp(Date.now() + 120_000);
+    const { readerInterests } = await import(path.join(root, "test/support/reader-interests.ts"));
+    const titles = recordedTitles();
+    const base = `http://127.0.0.1:${port}`;
+    const signUp = async (i) => {
+      const res = await fetch(`${base}/subscribe`, {
+        method: "POST",
+        // Each sign-up from its own network, as real users' are (the limiter allows 5 a minute per network).
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json",
+          "cf-connecting-ip": `10.${(i >> 8) & 255}.${i & 255}.1`,
+        },
+        body: JSON.stringify({ email: `chaos-${i}@example.org`, interests: readerInterests(i, titles) }),
+      });
+      if (res.status !== 202) throw new Error(`sign-up ${i} answered ${res.status}: ${await res.text()}`);
+    };
+    const pool = async (n, fn) => {
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          while (next < n) await fn(next++);
+        }),
+      );
+    };
+    await pool(subscribers, signUp);
+    const links = await withDb(
+      (db) =>
+        db
+          .prepare("SELECT text FROM captured_mail WHERE mail_to LIKE 'chaos-%'")
+          .all()
+          .map((m) => /\/subscribe\/confirm\/[^\s"<>)]+/.exec(m.text)?.[0]),
+      true,
+      prepared,
+    );
+    if (links.length !== subscribers || links.some((l) => !l))
+      throw new Error(`${links.length} confirmation links`);
+    await pool(subscribers, async (i) => {
+      const res = await fetch(`${base}${links[i]}`);
+      if (res.status !== 200) throw new Error(`confirmation answered ${res.status}`);
+    });
+  } finally {
+    killGroup(dev);
+    await groupGone(dev);
+  }
+  const readers = await withDb(
+    (db) => {
+      db.exec("DELETE FROM captured_mail");
+      return db
+        .prepare("SELECT COUNT(*) AS n FROM readers WHERE kind = 'subscriber' AND status = 'active'")
+        .get().n;
+    },
+    false,
+    prepared,
+  );
+  console.log(`  prepared: ${readers} active subscriber readers, each with its own interests`);
+}
+
+/** A round starts from a copy of the prepared state. */
+function freshState() {
   rmSync(state, { recursive: true, force: true });
-  mkdirSync(state, { recursive: true });
-  await new Promise((resolve, reject) => {
-    const p = spawn(
-      path.join(root, "node_modules/.bin/wrangler"),
-      ["d1", "migrations", "apply", "DB", "--local", "--persist-to", state],
-      { cwd: root, env: { ...process.env, ...quiet }, stdio: "ignore" },
-    );
-    p.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`migrations exited ${code}`))));
-  });
-  await withDb((db) => {
-    const at = new Date().toISOString();
-    db.prepare(
-      "INSERT OR IGNORE INTO readers (id, name, created_at) VALUES ('demo', 'Public reader', ?)",
-    ).run(at);
-    const add = db.prepare(
-      `INSERT INTO subscriptions (id, reader_id, channel, address, status, created_at, updated_at, confirmed_at)
-       VALUES (?, 'demo', 'email', ?, 'active', ?, ?, ?)`,
-    );
-    db.exec("BEGIN");
-    for (let i = 0; i < subscribers; i++) add.run(`chaos-${i}`, `chaos-${i}@example.org`, at, at, at);
-    db.exec("COMMIT");
-  }, false);
-  return today;
+  cpSync(prepared, state, { recursive: true });
 }
 
 /** Where the morning stands: run started, mails captured, ledger counts, per-recipient copies. */
@@ -137,7 +230,8 @@ function progress(today, readOnly = true) {
     const ledger = Object.fromEntries(
       db
         .prepare(
-          "SELECT status, COUNT(*) AS n FROM deliveries WHERE reader_id = 'demo' AND issue_date = ? GROUP BY status",
+          `SELECT d.status, COUNT(*) AS n FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
+           WHERE s.address LIKE 'chaos-%' AND d.issue_date = ? GROUP BY d.status`,
         )
         .all(today)
         .map((r) => [r.status, r.n]),
@@ -145,7 +239,7 @@ function progress(today, readOnly = true) {
     const gap = db
       .prepare(
         `SELECT s.address FROM deliveries d JOIN subscriptions s ON s.id = d.subscription_id
-         WHERE d.reader_id = 'demo' AND d.issue_date = ? AND d.status = 'pending'
+         WHERE s.address LIKE 'chaos-%' AND d.issue_date = ? AND d.status = 'pending'
            AND s.address IN (SELECT mail_to FROM captured_mail)`,
       )
       .all(today)
@@ -161,9 +255,10 @@ console.log(
   `chaos: ${kills} kills, ${subscribers} subscribers, 127.0.0.1:${port}, seed ${seedUsed}; logs in ${path.relative(root, work)}/`,
 );
 
+await prepare();
 for (let k = 1; k <= kills; k++) {
   const today = new Date().toISOString().slice(0, 10);
-  await freshState(today);
+  freshState();
   // Round 1 dies right after the run started, the last round inside a send→mark gap (a mail
   // captured, its ledger row still pending), the others once a random number of mails went out.
   const kind = k === 1 ? "run" : k === kills && kills > 1 ? "gap" : "mails";
