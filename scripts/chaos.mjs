@@ -4,9 +4,9 @@
 // text (arXiv category names and recorded paper titles, test/support/reader-interests.ts) and click
 // their confirmation link — each becomes a reader with its own Durable Object and its own issue. That
 // state is made once (wrangler dev alone, so no morning runs) and copied for every round. Each round
-// (capture transport: mail stays in local D1) starts the service
-// on 127.0.0.1, SIGKILLs its whole process group at one moment (right after the run started, once a
-// random number of mails went out, or inside a send→mark gap), restarts it and waits — no request from here — until
+// (capture transport: mail stays in local D1) starts the service on 127.0.0.1, SIGKILLs its whole
+// process group at one moment (right after the run started, once a random number of mails went out,
+// or inside a send→mark gap), restarts it and waits — no request from here but /healthz — until
 // every subscriber's delivery is recorded. Then it counts what each recipient received.
 // Bounded: CHAOS_KILLS rounds (default 4), each given CHAOS_ROUND_S seconds (default 240).
 import { spawn } from "node:child_process";
@@ -16,7 +16,7 @@ import { DatabaseSync } from "node:sqlite";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const subscribers = Number(process.env.CHAOS_SUBSCRIBERS ?? 300);
+const subscribers = Number(process.env.CHAOS_SUBSCRIBERS ?? 200);
 const kills = Number(process.env.CHAOS_KILLS ?? 4);
 const roundSeconds = Number(process.env.CHAOS_ROUND_S ?? 240);
 const port = Number(process.env.CHAOS_PORT ?? 8799);
@@ -60,14 +60,33 @@ async function withDb(fn, readOnly = true, under = state) {
   }
 }
 
+/** Process groups this script started; whatever happens, none outlives it. */
+const groups = new Set();
+process.on("exit", () => {
+  for (const pid of groups) {
+    try {
+      process.kill(-pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+});
+
 function service(env, log) {
   const out = openSync(log, "a");
-  return spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", out, out],
-    detached: true, // its own process group: start.mjs, wrangler and workerd die together
-  });
+  return track(
+    spawn(process.execPath, [path.join(root, "scripts/start.mjs")], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", out, out],
+      detached: true, // its own process group: start.mjs, wrangler and workerd die together
+    }),
+  );
+}
+
+function track(child) {
+  groups.add(child.pid);
+  return child;
 }
 
 /**
@@ -144,15 +163,13 @@ async function prepare() {
   );
   await run(["d1", "migrations", "apply", "DB", "--local", "--persist-to", prepared]);
   const log = openSync(path.join(work, "prepare.log"), "w");
-  const dev = spawn(
-    wrangler,
-    ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", prepared],
-    {
+  const dev = track(
+    spawn(wrangler, ["dev", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", prepared], {
       cwd: root,
       env: { ...process.env, ...quiet },
       stdio: ["ignore", log, log],
       detached: true,
-    },
+    }),
   );
   try {
     await serviceUp(Date.now() + 120_000);
