@@ -251,3 +251,23 @@ export async function readerRows(
   ]);
   return { reader, subscriptions: subs.results, issues: issues.results, deliveries: deliveries.results };
 }
+
+/**
+ * Deletes the sign-ups never confirmed whose every confirmation link has expired: pending readers
+ * created before `before` whose subscriptions are all pending and were last (re)sent before it (a
+ * second sign-up sends a fresh link and keeps the reader). Their subscriptions go with them; no
+ * Durable Object was written (that happens on confirmation). Returns how many readers went.
+ */
+export async function deleteExpiredSignups(db: D1Database, before: Date): Promise<number> {
+  const cutoff = before.toISOString();
+  const expired = `SELECT r.id FROM readers r
+    WHERE r.status = 'pending' AND r.kind = 'subscriber' AND r.created_at < ?
+      AND NOT EXISTS (SELECT 1 FROM subscriptions s
+        WHERE s.reader_id = r.id AND (s.status <> 'pending' OR s.updated_at >= ?))`;
+  // One transaction: the subscriptions first (they reference the reader), then the readers.
+  const [, readers] = await db.batch([
+    db.prepare(`DELETE FROM subscriptions WHERE reader_id IN (${expired})`).bind(cutoff, cutoff),
+    db.prepare(`DELETE FROM readers WHERE id IN (${expired})`).bind(cutoff, cutoff),
+  ]);
+  return readers?.meta.changes ?? 0;
+}

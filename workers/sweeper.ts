@@ -8,10 +8,12 @@
  * Every step is idempotent (one issue per reader per day, the delivery ledger's claim), so a sweep
  * that overlaps a live run only costs a few redundant messages; one with nothing to do reads one
  * run row, the readers and the day's fan-out rows, and no delivery row.
+ * It also drops the sign-ups never confirmed once their confirmation link has expired.
  */
 import { fannedOutReaders, takeStaleDeliveries } from "../d1/ledger";
-import { activeReaders } from "../d1/readers";
+import { activeReaders, deleteExpiredSignups } from "../d1/readers";
 import type { DeliveryKey } from "../src/channels/delivery";
+import { LINK_TTL_SECONDS } from "../src/channels/links";
 import { utcDate } from "../src/clock";
 import type { Config } from "../src/config";
 import type { Bindings } from "./config";
@@ -63,6 +65,8 @@ export interface SweepPorts {
     limit: number,
   ): Promise<DeliveryKey[]>;
   enqueueDeliveries(keys: DeliveryKey[]): Promise<void>;
+  /** Deletes the pending sign-ups whose confirmation links were all sent before `before`; how many. */
+  dropExpiredSignups(before: Date): Promise<number>;
 }
 
 export interface SweepOptions {
@@ -82,6 +86,8 @@ export interface SweepReport {
   restartedDay: boolean;
   buildsQueued: number;
   deliveriesQueued: number;
+  /** Pending sign-ups deleted: their confirmation link had expired. */
+  expiredSignups: number;
 }
 
 /** One sweep of the current day. */
@@ -96,6 +102,7 @@ export async function sweep(ports: SweepPorts, opts: SweepOptions): Promise<Swee
     restartedDay: false,
     buildsQueued: 0,
     deliveriesQueued: 0,
+    expiredSignups: 0,
   };
 
   const runs = await ports.runsOf(date);
@@ -128,6 +135,11 @@ export async function sweep(ports: SweepPorts, opts: SweepOptions): Promise<Swee
     report.deliveriesQueued += keys.length;
     if (keys.length < PAGE) break;
   }
+
+  // A sign-up whose confirmation link has expired can never be confirmed: signing up again starts over.
+  report.expiredSignups = await ports.dropExpiredSignups(
+    new Date(now.getTime() - LINK_TTL_SECONDS.confirm * 1000),
+  );
   return report;
 }
 
@@ -167,5 +179,6 @@ export function workerSweepPorts(env: Bindings, config: Config): SweepPorts {
     takeStaleDeliveries: (date, now, idleBefore, deadBefore, limit) =>
       takeStaleDeliveries(env.DB, date, now, idleBefore, deadBefore, limit),
     enqueueDeliveries: (keys) => queueDeliveries(env, keys),
+    dropExpiredSignups: (before) => deleteExpiredSignups(env.DB, before),
   };
 }

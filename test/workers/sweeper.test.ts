@@ -9,8 +9,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getIssue, insertIssue } from "../../d1/issues";
 import { d1Ledger, deliveryCounts, getDelivery } from "../../d1/ledger";
-import { ensureReader } from "../../d1/readers";
+import { activateReader, createReader, ensureReader, getReader } from "../../d1/readers";
+import { activateSubscription, getSubscription, upsertPendingEmail } from "../../d1/subscriptions";
 import { type DeliveryKey, DeliveryMessage } from "../../src/channels/delivery";
+import { confirmUrl, LINK_TTL_SECONDS } from "../../src/channels/links";
 import { utcDate } from "../../src/clock";
 import { demoProfile } from "../../src/demo-profile";
 import { Issue } from "../../src/issue";
@@ -97,8 +99,10 @@ async function sweepAfterRestart(deadBefore: Date): Promise<{ report: SweepRepor
 /** env.DB that adds up the rows D1 reports reading. */
 function countingDb(db: D1Database): { db: D1Database; rowsRead: () => number } {
   let read = 0;
-  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement =>
-    ({
+  // The real statement behind each wrapper, for `batch`.
+  const real = new WeakMap<D1PreparedStatement, D1PreparedStatement>();
+  const wrap = (stmt: D1PreparedStatement): D1PreparedStatement => {
+    const wrapped = {
       bind: (...v: unknown[]) => wrap(stmt.bind(...v)),
       all: async () => {
         const r = await stmt.all();
@@ -111,9 +115,17 @@ function countingDb(db: D1Database): { db: D1Database; rowsRead: () => number } 
         return r;
       },
       first: (col?: string) => (col === undefined ? stmt.first() : stmt.first(col)),
-    }) as unknown as D1PreparedStatement;
+    } as unknown as D1PreparedStatement;
+    real.set(wrapped, stmt);
+    return wrapped;
+  };
+  const batch = async (stmts: D1PreparedStatement[]) => {
+    const results = await db.batch(stmts.map((s) => real.get(s) ?? s));
+    for (const r of results) read += r.meta.rows_read ?? 0;
+    return results;
+  };
   return {
-    db: { ...db, prepare: (sql: string) => wrap(db.prepare(sql)), batch: db.batch.bind(db) } as D1Database,
+    db: { ...db, prepare: (sql: string) => wrap(db.prepare(sql)), batch } as D1Database,
     rowsRead: () => read,
   };
 }
@@ -198,8 +210,9 @@ describe("the sweeper", { timeout: 60_000 }, () => {
       }),
     );
     // The day's runs, each active reader, each reader's fan-out row, and a few rows of D1's own
-    // accounting for the (empty) range of pending deliveries: nothing grows with the subscribers.
-    expect(counting.rowsRead()).toBeLessThanOrEqual(2 * readers + runs + 4);
+    // accounting for the (empty) range of pending deliveries, and as few for the two statements that
+    // look for expired sign-ups (an empty range of a partial index): nothing grows with the subscribers.
+    expect(counting.rowsRead()).toBeLessThanOrEqual(2 * readers + runs + 8);
   });
 });
 
@@ -217,6 +230,7 @@ describe("the sweep itself", () => {
       },
       takeStaleDeliveries: async () => [],
       enqueueDeliveries: async () => {},
+      dropExpiredSignups: async () => 0,
     };
   }
   const now = new Date("2026-11-30T07:00:00Z");
@@ -248,5 +262,43 @@ describe("the sweep itself", () => {
     ];
     expect(await sweep(ports(done, calls), { now })).toMatchObject({ dayBegun: true, buildsQueued: 1 });
     expect(calls).toEqual(["build b"]);
+  });
+});
+
+describe("sign-ups never confirmed", () => {
+  /** A sign-up as the form makes it: a pending reader and its pending subscription, at `at`. */
+  async function signedUp(email: string, at: Date) {
+    const r = await createReader(env.DB, { name: "Reader", now: at, pendingProfile: "{}" });
+    const s = await upsertPendingEmail(env.DB, r.id, email, at);
+    return { readerId: r.id, subscriptionId: s.id };
+  }
+  const ttlMs = LINK_TTL_SECONDS.confirm * 1000;
+
+  it("are gone after a sweep once their confirmation link has expired; the rest stay", async () => {
+    const past = new Date(Date.now() - ttlMs - 60 * 60_000);
+    const stale = await signedUp("stale-signup@example.org", past);
+    const fresh = await signedUp("fresh-signup@example.org", new Date());
+    // Signed up long ago, but signed up again since: the new link still works.
+    const again = await signedUp("again-signup@example.org", past);
+    await upsertPendingEmail(env.DB, again.readerId, "again-signup@example.org", new Date());
+    const confirmed = await signedUp("confirmed-signup@example.org", past);
+    await activateSubscription(env.DB, confirmed.subscriptionId, past);
+    await activateReader(env.DB, confirmed.readerId);
+
+    const link = await confirmUrl("test-token-secret", "https://feed.example", stale.subscriptionId, past);
+    await sweepCron();
+
+    expect(await getReader(env.DB, stale.readerId)).toBeNull();
+    expect(await getSubscription(env.DB, stale.subscriptionId)).toBeNull();
+    expect((await getReader(env.DB, fresh.readerId))?.status).toBe("pending");
+    expect((await getSubscription(env.DB, fresh.subscriptionId))?.status).toBe("pending");
+    expect((await getReader(env.DB, again.readerId))?.status).toBe("pending");
+    expect((await getReader(env.DB, confirmed.readerId))?.status).toBe("active");
+    expect((await getSubscription(env.DB, confirmed.subscriptionId))?.status).toBe("active");
+
+    // The old link still answers as an expired one, not as an error.
+    const res = await worker.fetch(new Request(link), env, createExecutionContext());
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain("This link has expired");
   });
 });
