@@ -25,6 +25,12 @@ export const SETTLED = "public, max-age=86400";
 /** Cache-Control for what changes when the next issue is built (`/`, the feed, the newest page). */
 export const FRESH = "public, max-age=300";
 
+/**
+ * Cache-Control for a subscriber's private pages: only the reader's own browser may keep them (never
+ * a shared cache), and it asks again each time, cheaply, with If-None-Match.
+ */
+export const PRIVATE = "private, no-cache";
+
 /** Enough for `/`, the list, the feed and the pages people are reading; older keys fall out first. */
 const MAX_ENTRIES = 64;
 const entries = new Map<string, Entry>();
@@ -105,4 +111,15 @@ export async function serveCached(
     return c.body(null, 304, headers);
   }
   return c.body(entry.bytes, 200, { ...headers, "content-type": entry.contentType });
+}
+
+/**
+ * `body` with a strong ETag, or 304 when the client already has those bytes: for responses kept by
+ * no one but the client (a subscriber's private pages).
+ */
+export async function serveConditional(c: Context, made: CacheableBody): Promise<Response> {
+  const etag = await strongEtag(made.body);
+  const headers = { etag, "cache-control": made.cacheControl };
+  if (matchesIfNoneMatch(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers);
+  return c.body(made.body, 200, { ...headers, "content-type": made.contentType });
 }

@@ -32,6 +32,11 @@ export interface WebContext {
    * never changes): the page wraps it instead of typesetting every formula again.
    */
   content?: string;
+  /**
+   * Leave a slot (`<!--votes:N-->`) where item N's vote links go instead of links: content stored
+   * once for a private page, whose links are signed per request (`fillVoteSlots`).
+   */
+  voteSlots?: boolean;
 }
 
 /** Which GPU demonstration an item gets, from its topic tags. */
@@ -64,12 +69,29 @@ ${field("Significance", item.significance)}
 ${field("Why it matches", item.whyItMatches)}
 ${item.discussion ? html`<p class="field">${linked(item.discussion.url, discussionLabel(item.discussion))}</p>` : ""}
 ${gpu ? html`<div data-chrome>${raw(gpuPanelMarkup(gpu, item.candidateId))}</div>` : ""}
-${
-  votes
-    ? html`<p class="votes" data-chrome>Was this a good pick? ${linked(votes.up, "👍 Yes", "nofollow")}${linked(votes.down, "👎 No", "nofollow")}</p>`
-    : ""
-}
+${votes ? votesHtml(votes) : ctx.voteSlots ? raw(`<!--votes:${index}-->`) : ""}
 </article>`;
+}
+
+function votesHtml(votes: { up: string; down: string }): Markup {
+  return html`<p class="votes" data-chrome>Was this a good pick? ${linked(votes.up, "👍 Yes", "nofollow")}${linked(votes.down, "👎 No", "nofollow")}</p>`;
+}
+
+/**
+ * Stored content (rendered with `voteSlots`) with each item's vote links in its slot, or nothing
+ * for an item without links. Field text cannot forge a slot: raw HTML in a field is escaped.
+ */
+export async function fillVoteSlots(
+  content: string,
+  issue: Issue,
+  links: Map<string, { up: string; down: string }>,
+): Promise<string> {
+  const filled = new Map<number, string>();
+  for (const [index, item] of issue.items.entries()) {
+    const votes = links.get(item.candidateId);
+    if (votes) filled.set(index, String(await votesHtml(votes)));
+  }
+  return content.replace(/<!--votes:(\d+)-->/g, (_, n: string) => filled.get(Number(n)) ?? "");
 }
 
 function videoHtml(issue: Issue, v: Video): Markup {

@@ -1,16 +1,15 @@
 import { html } from "hono/html";
-import { getIssuePage, putIssuePage } from "../../d1/issue-pages";
 import { archiveVersion, getIssue, latestIssue, listIssues, recentIssues } from "../../d1/issues";
 import type { Config } from "../../src/config";
-import type { Issue } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
 import { renderAtom } from "../../src/render/atom";
 import { renderMarkdown } from "../../src/render/markdown";
-import { renderArchivePage, renderIssueContent, renderIssuePage } from "../../src/render/web";
-import { archiveVersionCached, FRESH, IMMUTABLE, SETTLED, serveCached, strongEtag } from "../archive-cache";
+import { renderArchivePage, renderIssuePage } from "../../src/render/web";
+import { archiveVersionCached, FRESH, IMMUTABLE, SETTLED, serveCached } from "../archive-cache";
 import type { Bindings } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
+import { storedContent } from "../stored-issue";
 
 /**
  * The public archive: HTML pages, Markdown, canonical JSON and the Atom feed of the public reader.
@@ -21,32 +20,7 @@ export const archiveRoutes = factory.createApp();
 
 const SLUG = /^(?<date>[^.]+)(?:\.(?<ext>md|json))?$/;
 
-/**
- * Bump when the web renderer's output changes: stored issue content rendered by an older version is
- * then rendered again on its next request.
- */
-const RENDER_VERSION = 1;
-
 const HTML = "text/html; charset=utf-8";
-
-/** What rendered a stored page: the renderer's version and the site it links within. */
-async function pageVariant(cfg: Config): Promise<string> {
-  const keyed = await strongEtag(cfg.site.url);
-  return `web${RENDER_VERSION}:${keyed.replace(/"/g, "")}`;
-}
-
-/**
- * The content HTML of an issue, typeset once: read from D1 when it was stored by this variant of the
- * renderer, else rendered and stored.
- */
-async function storedContent(env: Bindings, cfg: Config, issue: Issue): Promise<string> {
-  const variant = await pageVariant(cfg);
-  const stored = await getIssuePage(env.DB, issue.readerId, issue.date, variant);
-  if (stored !== null) return stored;
-  const content = await renderIssueContent(issue, { siteUrl: cfg.site.url });
-  await putIssuePage(env.DB, issue.readerId, issue.date, variant, content, new Date());
-  return content;
-}
 
 /** The public archive's version (see `archiveVersionCached`), the key of every cached response. */
 function versionOf(env: Bindings, cfg: Config): Promise<string> {

@@ -2,22 +2,26 @@
  * A subscriber's private issues, under the random feed slug of its reader (`/r/<slug>/…`): the
  * list, each issue as HTML, Markdown or JSON, and an Atom feed. None of it is linked from a public
  * page or listed anywhere; every answer says `noindex` (header and meta) and is not cached by
- * shared caches. An unknown slug is a plain 404 that does not tell whether a reader exists.
+ * shared caches. An issue's typeset content is rendered once and stored (`stored-issue.ts`), and
+ * issues and the feed carry a strong ETag (304 when the reader's browser has them). An unknown slug is a plain 404 that does not tell whether a reader exists.
  */
 import type { Context } from "hono";
 import { html } from "hono/html";
 import { getIssue, listIssues, recentIssues } from "../../d1/issues";
 import { readerBySlug } from "../../d1/readers";
+import { utcDate } from "../../src/clock";
 import { feedbackLink, privateFeedUrl } from "../../src/feedback-links";
 import type { Issue } from "../../src/issue";
 import { IssueDate } from "../../src/issue";
 import { renderAtom } from "../../src/render/atom";
 import { renderMarkdown } from "../../src/render/markdown";
-import { renderIssuePage } from "../../src/render/web";
+import { fillVoteSlots, renderIssuePage } from "../../src/render/web";
 import { layout } from "../../templates/layout";
+import { PRIVATE, serveConditional } from "../archive-cache";
 import type { AppEnv } from "../config";
 import { errorResponse } from "../errors";
 import { factory } from "../factory";
+import { storedContent } from "../stored-issue";
 
 export const privateRoutes = factory.createApp();
 
@@ -29,7 +33,8 @@ const FEED_SLUG = /^[0-9a-f]{32}$/;
 privateRoutes.use("/r/*", async (c, next) => {
   await next();
   c.header("x-robots-tag", "noindex, nofollow");
-  c.header("cache-control", "private, no-store");
+  // Issue pages and the feed say `private, no-cache` with an ETag; anything else is not kept at all.
+  if (!c.res.headers.has("cache-control")) c.header("cache-control", "private, no-store");
   c.header("referrer-policy", "no-referrer");
 });
 
@@ -51,7 +56,9 @@ async function votesFor(c: Ctx, issue: Issue): Promise<Map<string, { up: string;
   const secret = c.var.config.tokens?.secret;
   if (!secret) return links;
   const siteUrl = c.var.config.site.url;
-  const now = new Date();
+  // Signed as of the start of the UTC day, so the page's bytes (and ETag) hold all day and a 304
+  // can answer; a link still lasts at least FEEDBACK_TTL_S less one day.
+  const now = new Date(`${utcDate(new Date())}T00:00:00Z`);
   for (const item of issue.items) {
     const [up, down] = await Promise.all(
       (["up", "down"] as const).map((v) =>
@@ -91,8 +98,10 @@ privateRoutes.get("/r/:slug/feed.xml", async (c) => {
   if (!reader?.feedSlug) return notFound(c);
   const siteUrl = c.var.config.site.url;
   const issues = await recentIssues(c.env.DB, reader.id, 20);
-  return c.body(renderAtom(issues, `${siteUrl}/r/${reader.feedSlug}`, new Date()), 200, {
-    "content-type": "application/atom+xml; charset=utf-8",
+  return serveConditional(c, {
+    body: renderAtom(issues, `${siteUrl}/r/${reader.feedSlug}`, new Date()),
+    contentType: "application/atom+xml; charset=utf-8",
+    cacheControl: PRIVATE,
   });
 });
 
@@ -107,21 +116,31 @@ privateRoutes.get("/r/:slug/issues/:file", async (c) => {
   if (!issue) {
     return notFound(c);
   }
-  if (ext === "json") return c.json(issue);
+  if (ext === "json")
+    return serveConditional(c, {
+      body: JSON.stringify(issue),
+      contentType: "application/json",
+      cacheControl: PRIVATE,
+    });
   if (ext === "md")
-    return c.body(renderMarkdown(issue), 200, { "content-type": "text/markdown; charset=utf-8" });
+    return serveConditional(c, {
+      body: renderMarkdown(issue),
+      contentType: "text/markdown; charset=utf-8",
+      cacheControl: PRIVATE,
+    });
   const base = `/r/${reader.feedSlug}/issues`;
   const all = await listIssues(c.env.DB, reader.id, 366);
   const index = all.findIndex((i) => i.date === issue.date);
   const previous = all[index + 1]?.date;
   const next = index > 0 ? all[index - 1]?.date : undefined;
-  return c.html(
-    await renderIssuePage(issue, {
-      siteUrl: siteUrl,
-      feedbackLinks: await votesFor(c, issue),
-      private: { basePath: base, feedUrl: privateFeedUrl(siteUrl, reader.feedSlug) },
-      ...(previous ? { previous } : {}),
-      ...(next ? { next } : {}),
-    }),
-  );
+  // The typeset content comes from the render-once store; only the vote links are signed here.
+  const stored = await storedContent(c.env, c.var.config, issue, { voteSlots: true });
+  const body = await renderIssuePage(issue, {
+    siteUrl: siteUrl,
+    content: await fillVoteSlots(stored, issue, await votesFor(c, issue)),
+    private: { basePath: base, feedUrl: privateFeedUrl(siteUrl, reader.feedSlug) },
+    ...(previous ? { previous } : {}),
+    ...(next ? { next } : {}),
+  });
+  return serveConditional(c, { body, contentType: "text/html; charset=utf-8", cacheControl: PRIVATE });
 });
