@@ -1,32 +1,13 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { sourceOfFile } from "../../src/cli/payloads";
 import { detectSource } from "../../src/sources/detect";
+import { feed } from "../support/feed-cli";
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.join(root, "test/fixtures");
-
-async function feed(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      path.join(root, "node_modules/.bin/tsx"),
-      ["src/cli/main.ts", ...args],
-      {
-        cwd: root,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 /** Payloads whose content names no source: the same shape comes from two of them, or from none. */
 const AMBIGUOUS = new Set([

@@ -1,34 +1,14 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Issue } from "../../src/issue";
 import { splitSentences } from "../../src/writeup/abstract";
+import { feed } from "../support/feed-cli";
 import { expectCompleteIssue } from "../support/issue-checks";
 
-const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, "../..");
 const fixtures = path.join(root, "test/fixtures");
-
-/** Runs `npm run feed -- <args>` the way an operator does (tsx on Node 22), capturing its output. */
-async function feed(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      path.join(root, "node_modules/.bin/tsx"),
-      ["src/cli/main.ts", ...args],
-      {
-        cwd: root,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 /** A formula ($…$) or a quantified result (a number) — what a Concrete punch must carry. */
 const QUANTIFIED = /\$[^$]+\$|\d/;

@@ -1,32 +1,11 @@
-import { execFile } from "node:child_process";
 import { copyFile, mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { Issue } from "../../../src/issue";
 import { PaperContext } from "../../../src/paper";
+import { feed } from "../../support/feed-cli";
 import { FIXTURES_DIR } from "./fixtures";
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, "../../..");
-
-async function feed(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      path.join(root, "node_modules/.bin/tsx"),
-      ["src/cli/main.ts", ...args],
-      {
-        cwd: root,
-        maxBuffer: 64 * 1024 * 1024,
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
-  }
-}
 
 const fixture = (name: string) => path.join(FIXTURES_DIR, name);
 const DAY_PAYLOADS = [
