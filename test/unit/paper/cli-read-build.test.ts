@@ -16,6 +16,21 @@ const DAY_PAYLOADS = [
   "github_search_repositories_github3py_2017.json",
 ].map(fixture);
 
+/** `feed build` of the recorded day for the demo profile from its payload files and `extra`; the issue it printed. */
+async function buildDay(...extra: string[]): Promise<Issue> {
+  const { code, stdout } = await feed(
+    "build",
+    "--date",
+    "2024-11-29",
+    "--profile",
+    "demo",
+    ...DAY_PAYLOADS,
+    ...extra,
+  );
+  expect(code).toBe(0);
+  return Issue.parse(JSON.parse(stdout));
+}
+
 describe("feed read", { timeout: 60_000 }, () => {
   it("prints what was extracted from a multi-file e-print as JSON", async () => {
     const { code, stdout } = await feed("read", fixture("eprint_1907.10121.tar.gz"));
@@ -56,17 +71,7 @@ describe("feed build with e-print files and payload files", { timeout: 120_000 }
     // the day's top pick is arXiv:2411.18268; a recorded real e-print stands in for its source
     const named = path.join(dir, "eprint_2411.18268.tar.gz");
     await copyFile(fixture("eprint_1803.07574.tar.gz"), named);
-    const { code, stdout } = await feed(
-      "build",
-      "--date",
-      "2024-11-29",
-      "--profile",
-      "demo",
-      ...DAY_PAYLOADS,
-      named,
-    );
-    expect(code).toBe(0);
-    const issue = Issue.parse(JSON.parse(stdout));
+    const issue = await buildDay(named);
     const item = issue.items.find((i) => i.candidateId === "arxiv:2411.18268");
     expect(item?.punch).toContain("The direct model for water propagation");
     // the other picks had no source: the notes say so, and do not name the one that had
@@ -76,16 +81,7 @@ describe("feed build with e-print files and payload files", { timeout: 120_000 }
   });
 
   it("honours the daily-video rule from payload files too, with notes that match the issue", async () => {
-    const { code, stdout } = await feed(
-      "build",
-      "--date",
-      "2024-11-29",
-      "--profile",
-      "demo",
-      ...DAY_PAYLOADS,
-    );
-    expect(code).toBe(0);
-    const issue = Issue.parse(JSON.parse(stdout));
+    const issue = await buildDay();
     expect(issue.videos.length).toBeGreaterThanOrEqual(1);
     const notes = issue.notes.join(" ");
     expect(notes).not.toMatch(/Only 0 of|No talk matched/);
