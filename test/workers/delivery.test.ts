@@ -4,13 +4,7 @@
  * as the Bot API documents them. Mail goes to the capture transport (the embedded default), whose
  * D1 table is what a recipient would have received; a crash is a D1 statement that never returns.
  */
-import {
-  createExecutionContext,
-  createMessageBatch,
-  createScheduledController,
-  getQueueResult,
-  waitOnExecutionContext,
-} from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { insertIssue } from "../../d1/issues";
@@ -29,6 +23,7 @@ import chatNotFound400 from "../fixtures/telegram_error_400_chat_not_found_2021.
 import blocked403 from "../fixtures/telegram_error_403_bot_blocked_2020.json";
 import retryAfter429 from "../fixtures/telegram_error_429_retry_after_2020.json";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { runCron } from "./crons";
 import { type Fault, faultyDb, runQueue, TestQueue } from "./queue-harness";
 
 /** Longer than a delivery lease (15 min): a sweep this much later finds every dead sender's lease run out. */
@@ -135,13 +130,7 @@ async function deliver(readerId: string, workerEnv: Env = env) {
  */
 async function sweepLater(readerId: string): Promise<TestQueue> {
   const queue = new TestQueue();
-  const controller = createScheduledController({
-    scheduledTime: new Date(Date.now() + AFTER_LEASE_MS),
-    cron: SWEEP_CRON,
-  });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, queue.env(env), ctx);
-  await waitOnExecutionContext(ctx);
+  await runCron(SWEEP_CRON, new Date(Date.now() + AFTER_LEASE_MS), queue.env(env));
   const mine = queue.waiting.filter((m) => DeliveryMessage.parse(m.body).readerId === readerId);
   queue.waiting.splice(0, queue.waiting.length, ...mine);
   return queue;

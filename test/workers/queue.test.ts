@@ -4,7 +4,7 @@
  * The queue is played by test/workers/queue-harness.ts (what Cloudflare Queues does: batches,
  * retries, the dead-letter queue after `max_retries`), so no consumer runs behind the test's back.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { DeadLetter } from "../../d1/dead-letters";
@@ -15,6 +15,7 @@ import { demoProfile } from "../../src/demo-profile";
 import { Issue } from "../../src/issue";
 import worker from "../../workers/index";
 import example from "../fixtures/issue-2026-02-13.json";
+import { morningCron } from "./crons";
 import { runQueue, TestQueue } from "./queue-harness";
 
 /** A reader with `emails` active email subscriptions and, when `profile`, the demo reader's profile. */
@@ -42,17 +43,6 @@ async function received(readerId: string): Promise<string[]> {
   return results.map((r) => r.mail_to);
 }
 
-/** The morning cron for `date`, its build jobs kept in `queue`. */
-async function morning(queue: TestQueue, date: string): Promise<void> {
-  const controller = createScheduledController({
-    scheduledTime: new Date(`${date}T06:00:00Z`),
-    cron: "0 6 * * *",
-  });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, queue.env(env), ctx);
-  await waitOnExecutionContext(ctx);
-}
-
 async function deadLetters(): Promise<DeadLetter[]> {
   const res = await worker.fetch(
     new Request("https://feed.example/admin/dead", {
@@ -74,7 +64,7 @@ describe("the queue handler", { timeout: 60_000 }, () => {
     await seedDeliveries(env.DB, "mixed-old", date, new Date());
     await reader("mixed-new", 2, true);
     const queue = new TestQueue();
-    await morning(queue, date);
+    await morningCron(date, queue.env(env));
     for (let i = 0; i < 3; i++) {
       queue.push(
         { type: "deliver", readerId: "mixed-old", date, subscriptionId: `mixed-old-s${i}`, channel: "email" },
@@ -134,7 +124,7 @@ describe("the queue handler", { timeout: 60_000 }, () => {
     await reader("bob", 1, true);
     await reader("broken", 1, false);
     const queue = new TestQueue();
-    await morning(queue, date);
+    await morningCron(date, queue.env(env));
     const builds = queue.waiting.map((m) => (m.body as { readerId: string }).readerId);
     expect(builds).toEqual(expect.arrayContaining(["alice", "bob", "broken"]));
 

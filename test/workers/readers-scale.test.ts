@@ -2,14 +2,13 @@
  * The morning at 1,000 readers, through the real cron and the real queue consumer in the Workers
  * runtime: every reader gets its own issue, and the writer runs once per distinct pick.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { createReader } from "../../d1/readers";
 import { profileForReader } from "../../src/signup";
-import worker from "../../workers/index";
 import daily from "../fixtures/hf_api_daily_papers_2024-10-25.json";
 import { readerInterests } from "../support/reader-interests";
+import { morningCron } from "./crons";
 
 const READERS = 1000;
 const DAY = "2026-11-23";
@@ -35,13 +34,7 @@ describe("the morning at 1,000 readers", () => {
       ids.push(...batch);
     }
 
-    const controller = createScheduledController({
-      scheduledTime: new Date(`${DAY}T06:00:00Z`),
-      cron: "0 6 * * *",
-    });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, env, ctx);
-    await waitOnExecutionContext(ctx);
+    await morningCron(DAY);
 
     const built = await vi.waitFor(
       async () => {

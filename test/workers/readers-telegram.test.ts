@@ -3,7 +3,7 @@
  * and the real queue consumer, then /interests in one chat changes that chat's next issue only.
  * Bot API calls (replies and deliveries) are answered by a spy on `fetch`.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { getIssue } from "../../d1/issues";
@@ -11,6 +11,7 @@ import { readerOfChat } from "../../d1/readers";
 import type { Issue } from "../../src/issue";
 import worker from "../../workers/index";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { morningCron as cron } from "./crons";
 
 const ASTRO =
   "Gravitational waves from binary black hole mergers\nDark matter and the formation of galaxies\nCosmic microwave background constraints on cosmology";
@@ -66,16 +67,6 @@ async function say(chat: number, text: string): Promise<void> {
   );
   await waitOnExecutionContext(ctx);
   expect(res.status).toBe(200);
-}
-
-async function cron(day: string) {
-  const controller = createScheduledController({
-    scheduledTime: new Date(`${day}T06:00:00Z`),
-    cron: "0 6 * * *",
-  });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 async function issueOfChat(chat: number, date: string): Promise<Issue> {

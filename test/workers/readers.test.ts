@@ -3,7 +3,7 @@
  * and the real queue consumer, then what each reader sees and can do. D1, the Durable Objects and
  * the queue are real; sources replay the recorded day.
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { getIssue } from "../../d1/issues";
@@ -14,6 +14,7 @@ import { feedbackLink, feedbackTextLink, meLink, rulesLink } from "../../src/fee
 import type { Issue } from "../../src/issue";
 import { signToken } from "../../src/tokens";
 import worker from "../../workers/index";
+import { morningCron as cron } from "./crons";
 
 const SITE = "https://feed.example";
 const SECRET = "test-token-secret";
@@ -68,16 +69,6 @@ async function subscribe(email: string, body: Record<string, unknown>): Promise<
   const reader = await readerOfEmail(env.DB, email);
   if (!reader) throw new Error(`no reader for ${email}`);
   return reader.id;
-}
-
-async function cron(day: string) {
-  const controller = createScheduledController({
-    scheduledTime: new Date(`${day}T06:00:00Z`),
-    cron: "0 6 * * *",
-  });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
 }
 
 /** Waits for the queue consumer to build the issue. */

@@ -4,7 +4,6 @@
  * (`vi.waitFor`) for what a reader would see. Every test has a reader of its own (the recorded
  * payloads cover 2026-11-23 and 2026-11-24, so the days repeat).
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { getIssue, listIssues } from "../../d1/issues";
@@ -12,17 +11,14 @@ import { ensureReader } from "../../d1/readers";
 import { type PipelineRun, recentRuns } from "../../d1/runs";
 import { demoProfile } from "../../src/demo-profile";
 import type { Issue } from "../../src/issue";
-import worker from "../../workers/index";
 import { expectCompleteIssue } from "../support/issue-checks";
+import { MORNING_CRON, runCron } from "./crons";
 
 const WAIT = { timeout: 20_000, interval: 200 };
 
 /** The morning cron at `at`; returns the run it recorded. */
 async function cron(at: string): Promise<PipelineRun> {
-  const controller = createScheduledController({ scheduledTime: new Date(at), cron: "0 6 * * *" });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
+  await runCron(MORNING_CRON, new Date(at));
   const run = (await recentRuns(env.DB, 50)).find(
     (r) => r.trigger === "cron 0 6 * * *" && at.startsWith(r.date),
   );

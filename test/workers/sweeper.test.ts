@@ -4,7 +4,7 @@
  * the module itself for the morning that died before fanning out. The queue is played by
  * test/workers/queue-harness.ts; every test has readers of its own (they share "today").
  */
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getIssue, insertIssue } from "../../d1/issues";
@@ -21,6 +21,7 @@ import worker from "../../workers/index";
 import type { BuildMessage } from "../../workers/pipeline";
 import { SWEEP_CRON, type SweepPorts, type SweepReport, sweep } from "../../workers/sweeper";
 import example from "../fixtures/issue-2026-02-13.json";
+import { morningCron, runCron } from "./crons";
 import { runQueue, TestQueue } from "./queue-harness";
 
 /** Past the sweeper's idle limit (10 min) and a delivery lease (15 min). */
@@ -70,13 +71,7 @@ function only(queue: TestQueue, readers: string[]): TestQueue {
 /** The sweeper's cron, `LATER_MS` from now, into a fresh queue. */
 async function sweepCron(baseEnv: Env = env): Promise<TestQueue> {
   const queue = new TestQueue();
-  const controller = createScheduledController({
-    scheduledTime: new Date(Date.now() + LATER_MS),
-    cron: SWEEP_CRON,
-  });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, queue.env(baseEnv), ctx);
-  await waitOnExecutionContext(ctx);
+  await runCron(SWEEP_CRON, new Date(Date.now() + LATER_MS), queue.env(baseEnv));
   return queue;
 }
 
@@ -162,13 +157,7 @@ describe("the sweeper", { timeout: 60_000 }, () => {
     await reader("late", 2, { profile: true });
     // The morning runs and queues the build jobs, then the process dies with its in-memory queue.
     const morning = new TestQueue();
-    const controller = createScheduledController({
-      scheduledTime: new Date(`${TODAY}T06:00:00Z`),
-      cron: "0 6 * * *",
-    });
-    const ctx = createExecutionContext();
-    await worker.scheduled(controller, morning.env(env), ctx);
-    await waitOnExecutionContext(ctx);
+    await morningCron(TODAY, morning.env(env));
     // Only early's build ran before the crash.
     await runQueue(only(morning, ["early"]), env);
     expect(await received("early")).toEqual(["early-0@example.org"]);
