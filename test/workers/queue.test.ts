@@ -10,38 +10,12 @@ import { describe, expect, it } from "vitest";
 import type { DeadLetter } from "../../d1/dead-letters";
 import { getIssue, insertIssue } from "../../d1/issues";
 import { deliveryCounts, seedDeliveries } from "../../d1/ledger";
-import { ensureReader } from "../../d1/readers";
-import { demoProfile } from "../../src/demo-profile";
 import { Issue } from "../../src/issue";
 import worker from "../../workers/index";
 import example from "../fixtures/issue-2026-02-13.json";
 import { morningCron } from "./crons";
+import { emailReader as reader, received } from "./mail-readers";
 import { runQueue, TestQueue } from "./queue-harness";
-
-/** A reader with `emails` active email subscriptions and, when `profile`, the demo reader's profile. */
-async function reader(id: string, emails: number, profile: boolean): Promise<void> {
-  const at = new Date().toISOString();
-  await ensureReader(env.DB, id, id, new Date());
-  if (profile) await env.READER_STATE.getByName(id).setProfile({ ...demoProfile, id });
-  for (let i = 0; i < emails; i++) {
-    await env.DB.prepare(
-      `INSERT INTO subscriptions (id, reader_id, channel, address, status, created_at, updated_at)
-       VALUES (?, ?, 'email', ?, 'active', ?, ?)`,
-    )
-      .bind(`${id}-s${i}`, id, `${id}-${i}@example.org`, at, at)
-      .run();
-  }
-}
-
-/** Addresses of `readerId`'s recipients that received mail, one entry per copy. */
-async function received(readerId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT mail_to FROM captured_mail WHERE mail_to LIKE ? ORDER BY mail_to",
-  )
-    .bind(`${readerId}-%`)
-    .all<{ mail_to: string }>();
-  return results.map((r) => r.mail_to);
-}
 
 async function deadLetters(): Promise<DeadLetter[]> {
   const res = await worker.fetch(

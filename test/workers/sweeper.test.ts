@@ -9,12 +9,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getIssue, insertIssue } from "../../d1/issues";
 import { d1Ledger, deliveryCounts, getDelivery } from "../../d1/ledger";
-import { activateReader, createReader, ensureReader, getReader } from "../../d1/readers";
+import { activateReader, createReader, getReader } from "../../d1/readers";
 import { activateSubscription, getSubscription, upsertPendingEmail } from "../../d1/subscriptions";
 import { type DeliveryKey, DeliveryMessage } from "../../src/channels/delivery";
 import { confirmUrl, LINK_TTL_SECONDS } from "../../src/channels/links";
 import { utcDate } from "../../src/clock";
-import { demoProfile } from "../../src/demo-profile";
 import { Issue } from "../../src/issue";
 import { enqueueDelivery } from "../../workers/delivery";
 import worker from "../../workers/index";
@@ -22,39 +21,22 @@ import type { BuildMessage } from "../../workers/pipeline";
 import { SWEEP_CRON, type SweepPorts, type SweepReport, sweep } from "../../workers/sweeper";
 import example from "../fixtures/issue-2026-02-13.json";
 import { morningCron, runCron } from "./crons";
+import { emailReader, received } from "./mail-readers";
 import { runQueue, TestQueue } from "./queue-harness";
 
 /** Past the sweeper's idle limit (10 min) and a delivery lease (15 min). */
 const LATER_MS = 16 * 60_000;
 const TODAY = utcDate(new Date(Date.now() + LATER_MS));
 
+/** `emailReader`, with today's issue already built when `opts.issue`. */
 async function reader(id: string, emails: number, opts: { profile?: boolean; issue?: boolean } = {}) {
-  const at = new Date().toISOString();
-  await ensureReader(env.DB, id, id, new Date());
-  if (opts.profile) await env.READER_STATE.getByName(id).setProfile({ ...demoProfile, id });
+  await emailReader(id, emails, opts.profile ?? false);
   if (opts.issue) {
     await insertIssue(
       env.DB,
       Issue.parse({ ...example, readerId: id, date: TODAY, title: `Daily Feed - ${TODAY}` }),
     );
   }
-  for (let i = 0; i < emails; i++) {
-    await env.DB.prepare(
-      `INSERT INTO subscriptions (id, reader_id, channel, address, status, created_at, updated_at)
-       VALUES (?, ?, 'email', ?, 'active', ?, ?)`,
-    )
-      .bind(`${id}-s${i}`, id, `${id}-${i}@example.org`, at, at)
-      .run();
-  }
-}
-
-async function received(readerId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare(
-    "SELECT mail_to FROM captured_mail WHERE mail_to LIKE ? ORDER BY mail_to",
-  )
-    .bind(`${readerId}-%`)
-    .all<{ mail_to: string }>();
-  return results.map((r) => r.mail_to);
 }
 
 function readerOf(body: unknown): string {
