@@ -17,6 +17,20 @@ import { morningCron } from "./crons";
 import { emailReader as reader, received } from "./mail-readers";
 import { runQueue, TestQueue } from "./queue-harness";
 
+/** Reader `id` (demo profile, `emails` email subscriptions) whose issue of `date` is built, its deliveries pending. */
+async function readerBeingDelivered(id: string, emails: number, date: string): Promise<void> {
+  await reader(id, emails, true);
+  await insertIssue(env.DB, Issue.parse({ ...example, readerId: id, date }));
+  await seedDeliveries(env.DB, id, date, new Date());
+}
+
+/** One delivery job per email subscription of `readerId` (as `emailReader` numbers them), first attempt. */
+function pushDeliveries(queue: TestQueue, readerId: string, date: string, emails: number): void {
+  for (let i = 0; i < emails; i++) {
+    queue.push({ type: "deliver", readerId, date, subscriptionId: `${readerId}-s${i}`, channel: "email" }, 1);
+  }
+}
+
 async function deadLetters(): Promise<DeadLetter[]> {
   const res = await worker.fetch(
     new Request("https://feed.example/admin/dead", {
@@ -33,18 +47,11 @@ describe("the queue handler", { timeout: 60_000 }, () => {
   it("builds and delivers from one mixed batch of build and delivery jobs", async () => {
     const date = "2026-10-05";
     // Yesterday's issue of one reader is still being delivered when today's build jobs arrive.
-    await reader("mixed-old", 3, true);
-    await insertIssue(env.DB, Issue.parse({ ...example, readerId: "mixed-old", date }));
-    await seedDeliveries(env.DB, "mixed-old", date, new Date());
+    await readerBeingDelivered("mixed-old", 3, date);
     await reader("mixed-new", 2, true);
     const queue = new TestQueue();
     await morningCron(date, queue.env(env));
-    for (let i = 0; i < 3; i++) {
-      queue.push(
-        { type: "deliver", readerId: "mixed-old", date, subscriptionId: `mixed-old-s${i}`, channel: "email" },
-        1,
-      );
-    }
+    pushDeliveries(queue, "mixed-old", date, 3);
     const kinds = queue.waiting.map((m) => (m.body as { type: string }).type);
     expect(kinds).toContain("build");
     expect(kinds).toContain("deliver");
@@ -62,19 +69,12 @@ describe("the queue handler", { timeout: 60_000 }, () => {
 
   it("records a poison message in the dead letters after its retries, while the rest of its batch is delivered", async () => {
     const date = "2026-10-06";
-    await reader("healthy", 5, true);
-    await insertIssue(env.DB, Issue.parse({ ...example, readerId: "healthy", date }));
-    await seedDeliveries(env.DB, "healthy", date, new Date());
+    await readerBeingDelivered("healthy", 5, date);
     // A build job for a reader whose state is gone: it throws on every attempt.
     await reader("ghost", 0, false);
     const queue = new TestQueue();
     queue.push({ type: "build", readerId: "ghost", date, runId: "poison-run" }, 1);
-    for (let i = 0; i < 5; i++) {
-      queue.push(
-        { type: "deliver", readerId: "healthy", date, subscriptionId: `healthy-s${i}`, channel: "email" },
-        1,
-      );
-    }
+    pushDeliveries(queue, "healthy", date, 5);
 
     const run = await runQueue(queue, env);
     expect(await received("healthy")).toHaveLength(5);
