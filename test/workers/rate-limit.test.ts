@@ -12,6 +12,7 @@ import { feedbackLink } from "../../src/feedback-links";
 import { networkKey } from "../../workers/middleware/rate-limit";
 import { telegramRoutes } from "../../workers/routes/telegram";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { telegramTextUpdate } from "../support/telegram-updates";
 
 const site = "https://feed.example";
 const SIGNUP_LIMIT = 5;
@@ -149,16 +150,7 @@ describe("Telegram limits", () => {
       if (body.chat_id !== undefined) sent.push(Number(body.chat_id));
       return Response.json(sentOk);
     });
-    const update = (chatId: number, updateId: number) => ({
-      update_id: updateId,
-      message: {
-        message_id: updateId,
-        date: 1618207352,
-        from: { id: chatId, is_bot: false, first_name: "R" },
-        chat: { id: chatId, type: "private", first_name: "R" },
-        text: "/help",
-      },
-    });
+    const update = (chatId: number, updateId: number) => telegramTextUpdate(updateId, chatId, "/help");
     const post = async (body: unknown) => {
       const ctx = createExecutionContext();
       const res = await telegramRoutes.fetch(

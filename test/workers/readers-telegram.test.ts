@@ -11,6 +11,7 @@ import { readerOfChat } from "../../d1/readers";
 import type { Issue } from "../../src/issue";
 import worker from "../../workers/index";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { telegramTextUpdate } from "../support/telegram-updates";
 import { morningCron as cron } from "./crons";
 
 const ASTRO =
@@ -51,16 +52,7 @@ async function say(chat: number, text: string): Promise<void> {
         "content-type": "application/json",
         "x-telegram-bot-api-secret-token": "test_webhook_secret",
       },
-      body: JSON.stringify({
-        update_id: ++updateId,
-        message: {
-          message_id: updateId,
-          from: { id: chat, is_bot: false, first_name: "R" },
-          chat: { id: chat, type: "private", first_name: "R" },
-          date: 1618207352,
-          text,
-        },
-      }),
+      body: JSON.stringify(telegramTextUpdate(++updateId, chat, text)),
     }),
     env,
     ctx,

@@ -14,6 +14,7 @@ import { renderTelegram, voteCallbackData } from "../../src/render/telegram";
 import { telegramRoutes } from "../../workers/routes/telegram";
 import example from "../fixtures/issue-2026-02-13.json";
 import sentOk from "../fixtures/telegram_sendMessage_response_ok_2021.json";
+import { telegramTextUpdate } from "../support/telegram-updates";
 
 const SECRET = "test_webhook_secret";
 
@@ -83,16 +84,7 @@ async function post(bindings: Env, body: unknown, secret: string | null = SECRET
 }
 
 function message(text: string, chatId = 275808073) {
-  return {
-    update_id: ++updateId,
-    message: {
-      message_id: updateId,
-      from: { id: chatId, is_bot: false, first_name: "Ayrat" },
-      chat: { id: chatId, type: "private", first_name: "Ayrat" },
-      date: 1618207352,
-      text,
-    },
-  };
+  return telegramTextUpdate(++updateId, chatId, text, "Ayrat");
 }
 
 function callback(data: string, chatId = 275808073, messageId = 2746) {
