@@ -5,6 +5,7 @@ import { getIssue } from "../../d1/issues";
 import { ensureReader } from "../../d1/readers";
 import { type Config, parseConfig } from "../../src/config";
 import { demoProfile } from "../../src/demo-profile";
+import type { Issue } from "../../src/issue";
 import { parsePayload } from "../../src/sources";
 import { buildReaderIssue } from "../../workers/pipeline";
 
@@ -48,6 +49,19 @@ function interceptEprints(): void {
   });
 }
 
+/** Builds `readerId`'s issue of DAY with the live source config (e-prints fetched) and reads it back. */
+async function buildIssue(readerId: string, now: Date): Promise<Issue> {
+  await buildReaderIssue(env, liveConfig(), { type: "build", readerId, date: DAY, runId: "paper-test" }, now);
+  const issue = await getIssue(env.DB, readerId, DAY);
+  if (!issue) throw new Error("no issue built");
+  return issue;
+}
+
+/** The arXiv ids of the issue's paper picks, as the e-print URLs name them. */
+function arxivIdsOfPapers(issue: Issue): string[] {
+  return issue.items.filter((i) => i.kind === "paper").map((i) => i.candidateId.replace(/^arxiv:/, ""));
+}
+
 afterEach(() => {
   vi.restoreAllMocks();
 });
@@ -59,17 +73,8 @@ describe("reading the picks' LaTeX sources", { timeout: 60_000 }, () => {
     await ensureReader(env.DB, "demo", "Public reader", now);
     interceptEprints();
 
-    await buildReaderIssue(
-      env,
-      liveConfig(),
-      { type: "build", readerId: "demo", date: DAY, runId: "paper-test" },
-      now,
-    );
-    const issue = await getIssue(env.DB, "demo", DAY);
-    if (!issue) throw new Error("no issue built");
-    const paperIds = issue.items
-      .filter((i) => i.kind === "paper")
-      .map((i) => i.candidateId.replace(/^arxiv:/, ""));
+    const issue = await buildIssue("demo", now);
+    const paperIds = arxivIdsOfPapers(issue);
 
     // only the picks, each once — not the day's 1,500 candidates
     expect(day).toBeGreaterThan(1000);
@@ -104,18 +109,8 @@ describe("reading the picks' LaTeX sources", { timeout: 60_000 }, () => {
     const cached = await env.DB.prepare("SELECT arxiv_id FROM paper_sources").all<{ arxiv_id: string }>();
     const cachedIds = new Set(cached.results.map((r) => r.arxiv_id));
     interceptEprints();
-    await buildReaderIssue(
-      env,
-      liveConfig(),
-      { type: "build", readerId: "second", date: DAY, runId: "paper-test" },
-      now,
-    );
-    const issue = await getIssue(env.DB, "second", DAY);
-    if (!issue) throw new Error("no issue built");
-    const repeated = issue.items
-      .filter((i) => i.kind === "paper")
-      .map((i) => i.candidateId.replace(/^arxiv:/, ""))
-      .filter((id) => cachedIds.has(id));
+    const issue = await buildIssue("second", now);
+    const repeated = arxivIdsOfPapers(issue).filter((id) => cachedIds.has(id));
     expect(repeated.length).toBeGreaterThan(0);
     for (const id of repeated) expect(eprintRequests).not.toContain(id);
   });
