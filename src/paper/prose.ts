@@ -3,6 +3,7 @@
  * expanded, text accents folded to letters, emphasis as Markdown, citations, labels and footnotes dropped,
  * and any command left over reduced to its argument's text (never a stray backslash).
  */
+import { mapOutsideMath } from "../tex/math-segments";
 import { foldTextAccents } from "../tex/text-accents";
 import { expandMacros, type Macros, readGroup } from "./latex";
 
@@ -14,16 +15,6 @@ const DROP_ARGUMENT =
   /^(?:cite|citep|citet|citealt|citealp|citeauthor|citeyear|citenum|nocite|label|footnote|footnotemark|footnotetext|thanks|vspace|hspace|vskip|hskip|index|glossary|bibliography|bibliographystyle|includegraphics|section|subsection|subsubsection|paragraph|chapter|caption|input|include|url|newline|linebreak|pagebreak|phantom|todo|fixme|marginpar|cref|Cref|ref|eqref|autoref|pageref|nameref)$/;
 
 const INLINE_MATH = /\$\$[\s\S]+?\$\$|\$(?:\\.|[^\\$])+?\$|\\\(([\s\S]+?)\\\)/g;
-
-function mapOutsideMath(s: string, f: (t: string) => string, g: (m: string) => string): string {
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(INLINE_MATH)) {
-    out += f(s.slice(last, m.index)) + g(m[0]);
-    last = (m.index ?? 0) + m[0].length;
-  }
-  return out + f(s.slice(last));
-}
 
 /** Replaces `\cmd{arg}` for every command matching `names`, with `f(arg)`; balanced braces. */
 function replaceCommand(s: string, names: RegExp, f: (name: string, arg: string) => string): string {
@@ -102,6 +93,7 @@ export function proseToMarkdown(tex: string, macros: Macros): string {
   const s = mapOutsideMath(
     tex,
     (t) => textMode(t, macros),
+    INLINE_MATH,
     (m) => {
       const inner = m.startsWith("\\(") ? m.slice(2, -2) : m.replace(/^\$+|\$+$/g, "");
       const expanded = expandMacros(inner, macros)

@@ -1,5 +1,6 @@
 /** One Markdown lexer (marked with two math extensions) for every channel: `$…$`, `$$…$$`, `\(…\)`, `\[…\]`. */
 import { Marked, type Token } from "marked";
+import { mapOutsideMath } from "../tex/math-segments";
 import { foldTextAccents } from "../tex/text-accents";
 
 export interface MathToken {
@@ -61,14 +62,7 @@ const MATH_OR_CODE =
 
 /** Text accents (`Schr\"odinger`) become letters before Markdown reads `\"` as an escaped quote; math and code stay. */
 function foldAccentsOutsideMath(md: string): string {
-  if (!md.includes("\\")) return md;
-  let out = "";
-  let last = 0;
-  for (const m of md.matchAll(MATH_OR_CODE)) {
-    out += foldTextAccents(md.slice(last, m.index)) + m[0];
-    last = (m.index ?? 0) + m[0].length;
-  }
-  return out + foldTextAccents(md.slice(last));
+  return md.includes("\\") ? mapOutsideMath(md, foldTextAccents, MATH_OR_CODE) : md;
 }
 
 export function lex(md: string): Token[] {

@@ -3,6 +3,7 @@
  * without breaking inside math or abbreviations, each scored as problem, idea, result or impact.
  */
 
+import { MATH_SEGMENT, mapOutsideMath } from "../tex/math-segments";
 import { texToUnicode } from "../tex/tex-unicode";
 import { foldTextAccents } from "../tex/text-accents";
 import { quantitiesIn } from "./quantities";
@@ -32,18 +33,6 @@ export function cleanAbstract(raw: string): string {
       .replace(/~/g, " "),
   );
   return s.replace(/\s+/g, " ").trim();
-}
-
-export const MATH_SEGMENT = /\$\$[\s\S]+?\$\$|\$(?:\\.|[^\\$])+?\$/g;
-
-export function mapOutsideMath(s: string, f: (t: string) => string): string {
-  let out = "";
-  let last = 0;
-  for (const m of s.matchAll(MATH_SEGMENT)) {
-    out += f(s.slice(last, m.index)) + m[0];
-    last = (m.index ?? 0) + m[0].length;
-  }
-  return out + f(s.slice(last));
 }
 
 /** The abstract as readable text: math in Unicode (for cue and number detection only). */

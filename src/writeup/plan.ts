@@ -3,11 +3,11 @@
  * quoted twice: the formula, the Intuition sentences and the headline figure.
  */
 import type { Candidate } from "../candidate";
+import { MATH_SEGMENT } from "../tex/math-segments";
 import {
   classify,
   cleanAbstract,
   GENERIC_BACKGROUND,
-  MATH_SEGMENT,
   plainOf,
   type Role,
   type Sentence,

@@ -5,7 +5,8 @@
  */
 import type { Candidate } from "../candidate";
 import type { PaperContext } from "../paper/types";
-import { MATH_SEGMENT, plainOf, type Sentence } from "./abstract";
+import { MATH_SEGMENT } from "../tex/math-segments";
+import { plainOf, type Sentence } from "./abstract";
 import { ARCHIVE_FORMULAS, CANONICAL_FORMULAS, type CanonicalFormula } from "./formulas";
 import { paperPunchOf } from "./paper-punch";
 import { type Analysis, best, type Plan } from "./plan";

@@ -1,5 +1,6 @@
 /** Sentence rewriting shared by the fields: third person, bold names and figures, clause cuts, anaphora. */
-import { MATH_SEGMENT, mapOutsideMath, type Sentence } from "./abstract";
+import { MATH_SEGMENT, mapOutsideMath } from "../tex/math-segments";
+import type { Sentence } from "./abstract";
 import { quantitiesIn } from "./quantities";
 
 /** First person → third person; "In this paper, we" → "They". */
