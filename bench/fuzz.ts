@@ -6,6 +6,7 @@
  */
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import type { FuzzTally } from "../test/support/fuzz-tally";
 
 const root = path.resolve(import.meta.dirname, "..");
 const vitest = path.join(root, "node_modules/.bin/vitest");
@@ -26,21 +27,11 @@ if (!line) {
   process.exit(run.status ?? 1);
 }
 
-interface Tally {
-  sent: number;
-  "2xx": number;
-  "3xx": number;
-  "4xx": number;
-  "5xx": number;
-  storedOnReject: number;
-  reflected: number;
-  badErrorShape: number;
-}
 const report = JSON.parse(line) as {
   seed: number;
   runs: number;
   excluded: string[];
-  endpoints: Record<string, Tally>;
+  endpoints: Record<string, FuzzTally>;
 };
 
 const columns = ["sent", "2xx", "3xx", "4xx", "5xx", "storedOnReject", "reflected", "badErrorShape"] as const;

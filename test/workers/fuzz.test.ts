@@ -16,6 +16,7 @@ import { ensureReader } from "../../d1/readers";
 import { Issue } from "../../src/issue";
 import { signToken } from "../../src/tokens";
 import example from "../fixtures/issue-2026-02-13.json";
+import type { FuzzTally } from "../support/fuzz-tally";
 import { inspectHtml, isSafeHtml } from "../support/html-safety";
 
 const SITE = "https://feed.example";
@@ -181,15 +182,7 @@ interface Spec {
   body?: Body;
 }
 
-interface Tally {
-  sent: number;
-  "2xx": number;
-  "3xx": number;
-  "4xx": number;
-  "5xx": number;
-  storedOnReject: number;
-  reflected: number;
-  badErrorShape: number;
+interface Tally extends FuzzTally {
   examples: string[];
 }
 
