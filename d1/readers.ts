@@ -59,7 +59,7 @@ function toReader(r: RawReader): ReaderRow {
 }
 
 /** 128 random bits, base36-ish lowercase: reader ids and feed slugs (never derived from an address). */
-export function randomToken(prefix = ""): string {
+function randomToken(prefix = ""): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return `${prefix}${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
@@ -178,15 +178,6 @@ export async function activeReaderIds(db: D1Database): Promise<string[]> {
     .prepare("SELECT id FROM readers WHERE status = 'active' ORDER BY id")
     .all<{ id: string }>();
   return results.map((r) => r.id);
-}
-
-/** Whether `readerId` has an issue for `date` (for the sweeper). */
-export async function hasIssue(db: D1Database, readerId: string, date: string): Promise<boolean> {
-  const row = await db
-    .prepare("SELECT 1 AS one FROM issues WHERE reader_id = ? AND date = ?")
-    .bind(readerId, date)
-    .first<{ one: number }>();
-  return row !== null;
 }
 
 /** The subscriber reader an address on a channel belongs to (any status but ended; newest first), or null. */

@@ -11,7 +11,7 @@
  * It also drops the sign-ups never confirmed once their confirmation link has expired.
  */
 import { fannedOutReaders, takeStaleDeliveries } from "../d1/ledger";
-import { activeReaders, deleteExpiredSignups } from "../d1/readers";
+import { activeReaderIds, deleteExpiredSignups } from "../d1/readers";
 import type { DeliveryKey } from "../src/channels/delivery";
 import { LINK_TTL_SECONDS } from "../src/channels/links";
 import { utcDate } from "../src/clock";
@@ -163,9 +163,7 @@ export function workerSweepPorts(env: Bindings, config: Config): SweepPorts {
     async restartDay(date) {
       await runDaily(env, config, { date, trigger: "sweeper" });
     },
-    async activeReaders() {
-      return (await activeReaders(env.DB)).map((r) => r.id);
-    },
+    activeReaders: () => activeReaderIds(env.DB),
     async hasIssue(readerId, date) {
       // One query per sweep, not per reader.
       fannedOut ??= fannedOutReaders(env.DB, date);
